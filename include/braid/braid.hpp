@@ -1,0 +1,7 @@
+#pragma once
+/// \file
+/// Everything in braid. Prefer the module headers (braid/futures.hpp, ...) in large projects:
+/// they compile faster.
+
+#include "braid/futures.hpp"
+#include "braid/threading.hpp"

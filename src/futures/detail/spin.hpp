@@ -1,0 +1,37 @@
+#pragma once
+// Bounded spinning before a thread parks (private to src/futures).
+//
+// Why spin at all: on this project's target machines an idle core takes tens of microseconds to
+// wake, while a short task finishes in a few. A waiter that spins for a few microseconds first
+// avoids the sleep/wake pair entirely when the result is about to arrive.
+
+#include <chrono>
+
+#include "braid/futures/detail/state_base.hpp"
+#include "braid/threading/detail/futex.hpp"
+
+namespace braid::futures::detail {
+
+/// How long a thread blocked in result()/wait() spins before it parks.
+inline constexpr std::chrono::nanoseconds wait_spin_budget{10'000};
+
+/// Spins until `done()` returns true or `budget` passes; returns the last answer of done().
+/// Reads the clock only every 32 pauses: clock reads cost more than pauses.
+template <class Done>
+bool spin_until(Done done, std::chrono::nanoseconds budget) noexcept {
+  if (done()) return true;
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  for (;;) {
+    for (int i = 0; i < 32; ++i) {
+      threading::detail::cpu_relax();
+      if (done()) return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+  }
+}
+
+inline bool spin_until_done(const state_base& s) noexcept {
+  return spin_until([&s] { return s.done(); }, wait_spin_budget);
+}
+
+}  // namespace braid::futures::detail

@@ -1,0 +1,459 @@
+// braid::futures::thread_pool_executor (see the header for the design in brief).
+//
+// Queues: one global FIFO (external submits) and one FIFO per worker (a worker's share of the
+// global queue, and tasks submitted from its own tasks). Every queue has its own mutex; the
+// atomics beside them are hints that let an idle worker skip empty queues without locking.
+//
+// Idleness: a worker out of work first spins (if fewer than `max_spinners_` already do), then
+// parks on a futex. A producer wakes a parked worker only when nobody is spinning, because a
+// spinner will find the work sooner than a woken thread. The lost-wake-up race between a worker
+// going to sleep and a producer is closed the usual way: the worker registers as sleeping, then
+// re-checks the queues; the producer publishes work, then checks for sleepers; seq_cst fences on
+// both sides guarantee that at least one of them sees the other.
+#include "braid/futures/thread_pool_executor.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "braid/futures/errors.hpp"
+#include "braid/threading/current_thread.hpp"
+#include "braid/threading/detail/futex.hpp"
+#include "detail/spin.hpp"
+#include "thread_pool/work_list.hpp"
+
+namespace braid::futures {
+
+using detail::work_item;
+using detail::work_list;
+using threading::detail::futex_word;
+
+namespace {
+
+/// How long an idle worker spins before it parks: long enough to catch the next task of a
+/// submit/result loop, short enough not to waste a core for long.
+constexpr std::chrono::nanoseconds worker_spin_budget{50'000};
+
+/// Most items a worker moves from the global queue at once.
+constexpr std::size_t max_batch = 64;
+
+std::atomic<unsigned> pool_counter{0};
+
+}  // namespace
+
+struct thread_pool_executor::impl {
+  struct alignas(64) worker {
+    impl* pool = nullptr;
+    std::size_t index = 0;
+    std::thread thread;
+    std::mutex mutex;                       // guards local
+    work_list local;
+    std::atomic<std::size_t> local_size{0};  // hint for thieves
+    std::atomic<std::uint64_t> completed{0};
+    std::atomic<std::uint64_t> stolen{0};
+    std::atomic<std::uint64_t> parked{0};
+  };
+
+  impl(std::size_t max, std::string prefix, std::function<void()> init)
+      : max_workers(max != 0 ? max : default_max_workers()),
+        name_prefix(prefix.empty() ? "thread_pool_executor-" + std::to_string(pool_counter++)
+                                   : std::move(prefix)),
+        initializer(std::move(init)),
+        max_spinners(std::max(1u, std::thread::hardware_concurrency() / 2)),
+        workers(new std::atomic<worker*>[max_workers]) {
+    for (std::size_t i = 0; i < max_workers; ++i) workers[i].store(nullptr);
+  }
+
+  // ---- configuration
+  const std::size_t max_workers;
+  const std::string name_prefix;
+  const std::function<void()> initializer;
+  const unsigned max_spinners;
+
+  // ---- the global queue; `closed` and `broken` change under its mutex so no submit slips past
+  std::mutex global_mutex;
+  work_list global;
+  std::atomic<std::size_t> global_size{0};
+  std::atomic<bool> closed{false};  // shutdown() was called
+  std::atomic<bool> broken{false};  // an initializer threw
+  std::string broken_reason;        // guarded by global_mutex
+
+  // ---- workers; started only grows, and only under start_mutex
+  std::mutex start_mutex;
+  std::unique_ptr<std::atomic<worker*>[]> workers;
+  std::vector<std::unique_ptr<worker>> owned;  // guarded by start_mutex
+  std::atomic<std::size_t> started{0};
+  std::atomic<std::size_t> alive{0};
+
+  // ---- idleness
+  std::atomic<std::size_t> idle{0};     // workers not running a task
+  std::atomic<std::size_t> pending{0};  // tasks submitted and not finished (an upper bound:
+                                        // workers subtract a whole batch when it is done)
+  std::atomic<unsigned> spinning{0};
+  std::atomic<unsigned> sleeping{0};
+  futex_word wake_epoch{0};
+
+  static thread_local worker* current;
+
+  // ---------------------------------------------------------------- submitting
+
+  void schedule(work_item* item) {
+    // Counted before it is visible, so a worker never subtracts it first.
+    pending.fetch_add(1, std::memory_order_relaxed);
+    worker* self = current;
+    if (self != nullptr && self->pool == this && !closed.load(std::memory_order_relaxed) &&
+        !broken.load(std::memory_order_relaxed)) {
+      // From one of our own tasks: our own queue, which this worker drains before it can exit.
+      std::lock_guard lock(self->mutex);
+      self->local.push_back(item);
+      self->local_size.store(self->local.size(), std::memory_order_relaxed);
+    } else {
+      std::lock_guard lock(global_mutex);
+      if (broken.load(std::memory_order_relaxed) || closed.load(std::memory_order_relaxed)) {
+        pending.fetch_sub(1, std::memory_order_relaxed);
+        throw_unusable();
+      }
+      global.push_back(item);
+      global_size.store(global.size(), std::memory_order_relaxed);
+    }
+    work_arrived();
+  }
+
+  [[noreturn]] void throw_unusable() const {  // under global_mutex
+    if (broken.load(std::memory_order_relaxed)) throw broken_thread_pool(broken_reason);
+    throw executor_shutdown_error();
+  }
+
+  /// After publishing work: make sure some worker will look for it, and that there are as many
+  /// workers as there is work (up to max_workers). The second rule is what keeps a queued task
+  /// from waiting behind a task that blocks: batches and spinners never hide work from it.
+  void work_arrived() {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (spinning.load(std::memory_order_relaxed) == 0 &&
+        sleeping.load(std::memory_order_relaxed) > 0) {
+      wake_one();  // with a spinner around, the spinner finds it sooner
+    }
+    if (pending.load(std::memory_order_relaxed) > idle.load(std::memory_order_relaxed) &&
+        started.load(std::memory_order_relaxed) < max_workers) {
+      start_worker();
+    }
+  }
+
+  void wake_one() {
+    wake_epoch.fetch_add(1, std::memory_order_seq_cst);
+    threading::detail::futex_wake(wake_epoch, 1);
+  }
+
+  void wake_all() {
+    wake_epoch.fetch_add(1, std::memory_order_seq_cst);
+    threading::detail::futex_wake_all(wake_epoch);
+  }
+
+  void start_worker() {
+    std::string pending_break;
+    {
+      std::lock_guard lock(start_mutex);
+      start_worker_locked(pending_break);
+    }
+    if (!pending_break.empty()) break_pool(pending_break);
+  }
+
+  void start_worker_locked(std::string& pending_break) {
+    const std::size_t index = started.load(std::memory_order_relaxed);
+    if (index >= max_workers || closed.load() || broken.load()) return;
+    auto w = std::make_unique<worker>();
+    w->pool = this;
+    w->index = index;
+    idle.fetch_add(1, std::memory_order_relaxed);  // it starts out looking for work
+    alive.fetch_add(1, std::memory_order_relaxed);
+    try {
+      w->thread = std::thread([this, raw = w.get()] { run_worker(*raw); });
+    } catch (const std::exception& e) {
+      // Out of threads: queued work still runs on the workers that exist. With none at all it
+      // could never run, so the pool breaks and every queued future gets the reason.
+      idle.fetch_sub(1, std::memory_order_relaxed);
+      alive.fetch_sub(1, std::memory_order_relaxed);
+      if (index == 0) {
+        pending_break = std::string("could not start a worker thread: ") + e.what();
+      }
+      return;
+    }
+    workers[index].store(w.get(), std::memory_order_release);
+    owned.push_back(std::move(w));
+    started.store(index + 1, std::memory_order_release);
+  }
+
+  // ---------------------------------------------------------------- workers
+
+  void run_worker(worker& self) {
+    current = &self;
+    threading::set_current_thread_name(name_prefix + "_" + std::to_string(self.index));
+    if (initializer) {
+      try {
+        initializer();
+      } catch (...) {
+        break_pool("a thread initializer failed, the thread pool is not usable anymore: " +
+                   describe(std::current_exception()));
+        idle.fetch_sub(1, std::memory_order_relaxed);
+        alive.fetch_sub(1, std::memory_order_relaxed);
+        return;
+      }
+    }
+    for (;;) {
+      if (work_item* item = find_work(self)) {
+        idle.fetch_sub(1, std::memory_order_relaxed);
+        run_until_empty(self, item);
+        idle.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      if (closed.load(std::memory_order_acquire) || broken.load(std::memory_order_acquire)) {
+        break;  // nothing left anywhere this worker can reach
+      }
+      if (spin_for_work()) continue;
+      park(self);
+    }
+    idle.fetch_sub(1, std::memory_order_relaxed);
+    alive.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  /// Runs `item`, then everything in the worker's own queue.
+  void run_until_empty(worker& self, work_item* item) {
+    std::uint64_t done = 0;
+    do {
+      item->run();
+      item->release_item();
+      ++done;
+    } while ((item = pop_local(self)) != nullptr);
+    self.completed.fetch_add(done, std::memory_order_relaxed);
+    pending.fetch_sub(done, std::memory_order_relaxed);
+  }
+
+  work_item* pop_local(worker& self) {
+    if (self.local_size.load(std::memory_order_relaxed) == 0) return nullptr;
+    std::lock_guard lock(self.mutex);
+    work_item* item = self.local.pop_front();
+    self.local_size.store(self.local.size(), std::memory_order_relaxed);
+    return item;
+  }
+
+  work_item* find_work(worker& self) {
+    if (work_item* item = pop_local(self)) return item;
+    if (work_item* item = take_global(self)) return item;
+    return steal(self);
+  }
+
+  /// Takes a fair share of the global queue: one item to run, the rest into the local queue.
+  work_item* take_global(worker& self) {
+    if (global_size.load(std::memory_order_relaxed) == 0) return nullptr;
+    work_list batch;
+    std::size_t left;
+    {
+      std::lock_guard lock(global_mutex);
+      const std::size_t n = global.size();
+      if (n == 0) return nullptr;
+      const std::size_t share = n / std::max<std::size_t>(1, started.load()) + 1;
+      batch = global.take_front(std::min({n, share, max_batch}));
+      left = global.size();
+      global_size.store(left, std::memory_order_relaxed);
+    }
+    work_item* first = batch.pop_front();
+    if (!batch.empty()) {
+      std::lock_guard lock(self.mutex);
+      self.local.splice_back(batch);
+      self.local_size.store(self.local.size(), std::memory_order_relaxed);
+    }
+    if (left > 0 || self.local_size.load(std::memory_order_relaxed) > 0) work_arrived();
+    return first;
+  }
+
+  /// Takes up to half (at most max_batch) of another worker's queue.
+  work_item* steal(worker& self) {
+    const std::size_t n = started.load(std::memory_order_acquire);
+    for (std::size_t k = 1; k < n; ++k) {
+      worker* victim = workers[(self.index + k) % n].load(std::memory_order_acquire);
+      if (victim == nullptr || victim->local_size.load(std::memory_order_relaxed) == 0) continue;
+      work_list loot;
+      {
+        std::lock_guard lock(victim->mutex);
+        const std::size_t count = std::min((victim->local.size() + 1) / 2, max_batch);
+        loot = victim->local.take_front(count);
+        victim->local_size.store(victim->local.size(), std::memory_order_relaxed);
+      }
+      if (loot.empty()) continue;
+      self.stolen.fetch_add(loot.size(), std::memory_order_relaxed);
+      work_item* first = loot.pop_front();
+      if (!loot.empty()) {
+        std::lock_guard lock(self.mutex);
+        self.local.splice_back(loot);
+        self.local_size.store(self.local.size(), std::memory_order_relaxed);
+      }
+      return first;
+    }
+    return nullptr;
+  }
+
+  /// True if any queue holds work, or the pool is closing (so sleepers must get up).
+  bool work_visible() const {
+    if (global_size.load(std::memory_order_relaxed) > 0) return true;
+    if (closed.load(std::memory_order_relaxed) || broken.load(std::memory_order_relaxed)) {
+      return true;
+    }
+    const std::size_t n = started.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < n; ++i) {
+      worker* w = workers[i].load(std::memory_order_acquire);
+      if (w != nullptr && w->local_size.load(std::memory_order_relaxed) > 0) return true;
+    }
+    return false;
+  }
+
+  /// Spins while work may arrive soon. False without spinning if enough workers already spin.
+  bool spin_for_work() {
+    unsigned now = spinning.load(std::memory_order_relaxed);
+    do {
+      if (now >= max_spinners) return false;
+    } while (!spinning.compare_exchange_weak(now, now + 1, std::memory_order_seq_cst));
+    const bool found = detail::spin_until([this] { return work_visible(); }, worker_spin_budget);
+    spinning.fetch_sub(1, std::memory_order_seq_cst);
+    return found;
+  }
+
+  void park(worker& self) {
+    const std::uint32_t epoch = wake_epoch.load(std::memory_order_acquire);
+    sleeping.fetch_add(1, std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (!work_visible()) {
+      self.parked.fetch_add(1, std::memory_order_relaxed);
+      threading::detail::futex_wait(wake_epoch, epoch);
+    }
+    sleeping.fetch_sub(1, std::memory_order_seq_cst);
+  }
+
+  // ---------------------------------------------------------------- shutting down
+
+  /// Removes every queued item from every queue.
+  work_list drain_all() {
+    work_list all;
+    {
+      std::lock_guard lock(global_mutex);
+      all.splice_back(global);
+      global_size.store(0, std::memory_order_relaxed);
+    }
+    const std::size_t n = started.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < n; ++i) {
+      worker* w = workers[i].load(std::memory_order_acquire);
+      if (w == nullptr) continue;
+      std::lock_guard lock(w->mutex);
+      all.splice_back(w->local);
+      w->local_size.store(0, std::memory_order_relaxed);
+    }
+    return all;
+  }
+
+  void close(bool cancel_futures) {
+    {
+      std::lock_guard lock(global_mutex);
+      closed.store(true, std::memory_order_release);
+    }
+    if (cancel_futures) {
+      work_list queued = drain_all();
+      pending.fetch_sub(queued.size(), std::memory_order_relaxed);
+      while (work_item* item = queued.pop_front()) {
+        item->cancel();
+        item->release_item();
+      }
+    }
+    wake_all();
+  }
+
+  static std::string describe(std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      return e.what();
+    } catch (...) {
+      return "an exception not derived from std::exception";
+    }
+  }
+
+  /// Fails every queued item and every later submit with broken_thread_pool(reason).
+  void break_pool(const std::string& reason) {
+    {
+      std::lock_guard lock(global_mutex);
+      if (broken.load(std::memory_order_relaxed)) return;
+      broken_reason = reason;
+      broken.store(true, std::memory_order_release);
+    }
+    work_list queued = drain_all();
+    pending.fetch_sub(queued.size(), std::memory_order_relaxed);
+    const auto error = std::make_exception_ptr(broken_thread_pool(reason));
+    while (work_item* item = queued.pop_front()) {
+      item->abandon(error);
+      item->release_item();
+    }
+    wake_all();
+  }
+
+  void join_all() {
+    std::lock_guard lock(start_mutex);
+    for (auto& w : owned) {
+      if (w->thread.joinable()) w->thread.join();
+    }
+  }
+
+  thread_pool_statistics statistics() const noexcept {
+    thread_pool_statistics s;
+    s.max_workers = max_workers;
+    s.workers = alive.load(std::memory_order_relaxed);
+    s.idle_workers = idle.load(std::memory_order_relaxed);
+    s.queued = global_size.load(std::memory_order_relaxed);
+    const std::size_t n = started.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < n; ++i) {
+      const worker* w = workers[i].load(std::memory_order_acquire);
+      if (w == nullptr) continue;
+      s.queued += w->local_size.load(std::memory_order_relaxed);
+      s.completed += w->completed.load(std::memory_order_relaxed);
+      s.stolen += w->stolen.load(std::memory_order_relaxed);
+      s.parked += w->parked.load(std::memory_order_relaxed);
+    }
+    return s;
+  }
+};
+
+thread_local thread_pool_executor::impl::worker* thread_pool_executor::impl::current = nullptr;
+
+std::size_t thread_pool_executor::default_max_workers() noexcept {
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::min<std::size_t>(32, cores + 4);
+}
+
+thread_pool_executor::thread_pool_executor(std::size_t max_workers, std::string thread_name_prefix,
+                                           std::function<void()> initializer)
+    : impl_(std::make_unique<impl>(max_workers, std::move(thread_name_prefix),
+                                   std::move(initializer))) {}
+
+thread_pool_executor::~thread_pool_executor() {
+  impl_->close(false);
+  impl_->join_all();
+}
+
+void thread_pool_executor::shutdown(bool wait, bool cancel_futures) {
+  if (wait && impl::current != nullptr && impl::current->pool == impl_.get()) {
+    throw invalid_state_error(
+        "shutdown(wait=true) from one of the pool's own tasks would wait for itself");
+  }
+  impl_->close(cancel_futures);
+  if (wait) impl_->join_all();
+}
+
+std::size_t thread_pool_executor::max_workers() const noexcept { return impl_->max_workers; }
+
+thread_pool_statistics thread_pool_executor::statistics() const noexcept {
+  return impl_->statistics();
+}
+
+void thread_pool_executor::schedule(detail::work_item* item) { impl_->schedule(item); }
+
+}  // namespace braid::futures

@@ -1,0 +1,203 @@
+#include "braid/futures/thread_pool_executor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <latch>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "braid/futures/wait.hpp"
+#include "braid/threading/current_thread.hpp"
+
+namespace braid::futures {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ThreadPoolExecutor, SubmitReturnsTheResult) {
+  thread_pool_executor pool(2);
+  auto f = pool.submit([](int a, int b) { return a + b; }, 2, 3);
+  EXPECT_EQ(f.result(), 5);
+}
+
+TEST(ThreadPoolExecutor, SubmitCopiesArgumentsAndAcceptsMoveOnlyOnes) {
+  thread_pool_executor pool(1);
+  std::string s = "abc";
+  auto f1 = pool.submit([](std::string copy) { return copy += "d"; }, s);
+  EXPECT_EQ(f1.result(), "abcd");
+  EXPECT_EQ(s, "abc");
+  auto f2 = pool.submit([](std::unique_ptr<int> p) { return *p; }, std::make_unique<int>(4));
+  EXPECT_EQ(f2.result(), 4);
+}
+
+TEST(ThreadPoolExecutor, ExceptionsComeBackThroughTheFuture) {
+  thread_pool_executor pool(1);
+  auto f = pool.submit([]() -> int { throw std::invalid_argument("bad"); });
+  EXPECT_THROW(f.result(), std::invalid_argument);
+}
+
+TEST(ThreadPoolExecutor, VoidTasks) {
+  thread_pool_executor pool(2);
+  std::atomic<int> n{0};
+  std::vector<future<void>> fs;
+  for (int i = 0; i < 100; ++i) fs.push_back(pool.submit([&n] { ++n; }));
+  wait(fs);
+  EXPECT_EQ(n.load(), 100);
+}
+
+TEST(ThreadPoolExecutor, DefaultMaxWorkersFollowsPython) {
+  const std::size_t expected =
+      std::min<std::size_t>(32, std::max(1u, std::thread::hardware_concurrency()) + 4);
+  EXPECT_EQ(thread_pool_executor::default_max_workers(), expected);
+  thread_pool_executor pool;
+  EXPECT_EQ(pool.max_workers(), expected);
+}
+
+TEST(ThreadPoolExecutor, WorkersStartLazilyAndNeverExceedMax) {
+  thread_pool_executor pool(3);
+  EXPECT_EQ(pool.statistics().workers, 0u);
+  std::latch all_running(3);
+  promise<void> release;
+  auto gate = release.get_future();
+  std::vector<future<void>> fs;
+  for (int i = 0; i < 3; ++i) {
+    fs.push_back(pool.submit([&] {
+      all_running.count_down();
+      gate.wait();
+    }));
+  }
+  all_running.wait();  // three tasks block at once: three workers were needed
+  for (int i = 0; i < 10; ++i) fs.push_back(pool.submit([] {}));
+  EXPECT_EQ(pool.statistics().workers, 3u);
+  release.set_result();
+  wait(fs);
+  EXPECT_LE(pool.statistics().workers, 3u);
+  EXPECT_EQ(pool.statistics().completed, 13u);
+}
+
+TEST(ThreadPoolExecutor, WorkerThreadsAreNamedWithThePrefix) {
+  thread_pool_executor pool(1, "loader");
+  EXPECT_EQ(pool.submit([] { return threading::current_thread_name(); }).result(), "loader_0");
+}
+
+TEST(ThreadPoolExecutor, InitializerRunsOncePerWorker) {
+  std::atomic<int> inits{0};
+  thread_local bool initialized = false;
+  thread_pool_executor pool(2, "", [&] {
+    ++inits;
+    initialized = true;
+  });
+  EXPECT_TRUE(pool.submit([] { return initialized; }).result());
+  EXPECT_GE(inits.load(), 1);
+  EXPECT_LE(inits.load(), 2);
+}
+
+TEST(ThreadPoolExecutor, FailingInitializerBreaksThePool) {
+  thread_pool_executor pool(1, "", [] { throw std::runtime_error("no database"); });
+  auto f = pool.submit([] { return 1; });
+  try {
+    f.result();
+    FAIL() << "expected broken_thread_pool";
+  } catch (const broken_thread_pool& e) {
+    EXPECT_NE(std::string(e.what()).find("no database"), std::string::npos);
+  }
+  EXPECT_THROW(pool.submit([] { return 2; }), broken_thread_pool);
+  EXPECT_THROW(pool.submit([] { return 2; }), broken_executor);  // the Python base class
+}
+
+TEST(ThreadPoolExecutor, SubmitAfterShutdownThrows) {
+  thread_pool_executor pool(1);
+  pool.shutdown();
+  EXPECT_THROW(pool.submit([] {}), executor_shutdown_error);
+  pool.shutdown();  // again: harmless
+}
+
+TEST(ThreadPoolExecutor, ShutdownWaitsForQueuedWork) {
+  std::atomic<int> ran{0};
+  thread_pool_executor pool(2);
+  std::vector<future<void>> fs;
+  for (int i = 0; i < 1000; ++i) fs.push_back(pool.submit([&ran] { ++ran; }));
+  pool.shutdown(true);
+  EXPECT_EQ(ran.load(), 1000);
+  for (auto& f : fs) EXPECT_TRUE(f.done());
+}
+
+TEST(ThreadPoolExecutor, ShutdownWithCancelFuturesCancelsOnlyQueuedWork) {
+  thread_pool_executor pool(1);
+  std::latch running(1);
+  promise<void> release;
+  auto gate = release.get_future();
+  auto busy = pool.submit([&] {
+    running.count_down();
+    gate.wait();
+    return 1;
+  });
+  running.wait();
+  std::vector<future<int>> queued;
+  for (int i = 0; i < 5; ++i) queued.push_back(pool.submit([] { return 2; }));
+  pool.shutdown(false, true);
+  for (auto& f : queued) EXPECT_TRUE(f.cancelled());
+  EXPECT_FALSE(busy.cancelled());
+  release.set_result();
+  EXPECT_EQ(busy.result(), 1);
+  pool.shutdown(true);
+}
+
+TEST(ThreadPoolExecutor, ShutdownWithWaitFromOwnTaskIsRefused) {
+  thread_pool_executor pool(1);
+  auto f = pool.submit([&pool] { pool.shutdown(true); });
+  EXPECT_THROW(f.result(), invalid_state_error);
+}
+
+TEST(ThreadPoolExecutor, TasksCanSubmitTasks) {
+  thread_pool_executor pool(2);
+  auto parent = pool.submit([&pool] {
+    std::vector<future<int>> children;
+    for (int i = 0; i < 100; ++i) children.push_back(pool.submit([i] { return i; }));
+    int sum = 0;
+    for (auto& c : children) sum += c.result();
+    return sum;
+  });
+  EXPECT_EQ(parent.result(), 4950);
+}
+
+TEST(ThreadPoolExecutor, FanOutFanInFromManyProducers) {
+  thread_pool_executor pool(4);
+  constexpr int kProducers = 4;
+  constexpr int kTasks = 5000;
+  std::atomic<long> sum{0};
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&] {
+      std::vector<future<void>> fs;
+      for (int i = 0; i < kTasks; ++i) fs.push_back(pool.submit([&sum, i] { sum += i; }));
+      for (auto& f : fs) f.result();
+    });
+  }
+  for (auto& t : producers) t.join();
+  EXPECT_EQ(sum.load(), long{kProducers} * (kTasks - 1) * kTasks / 2);
+}
+
+TEST(ThreadPoolExecutor, CancelledQueuedTaskNeverRuns) {
+  thread_pool_executor pool(1);
+  std::latch running(1);
+  promise<void> release;
+  auto gate = release.get_future();
+  auto busy = pool.submit([&] {
+    running.count_down();
+    gate.wait();
+  });
+  running.wait();
+  std::atomic<bool> ran{false};
+  auto victim = pool.submit([&ran] { ran = true; });
+  EXPECT_TRUE(victim.cancel());
+  release.set_result();
+  pool.shutdown(true);
+  EXPECT_FALSE(ran.load());
+  EXPECT_THROW(victim.result(), cancelled_error);
+}
+
+}  // namespace
+}  // namespace braid::futures
