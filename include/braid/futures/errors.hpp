@@ -36,8 +36,8 @@ class broken_promise : public braid::error {
   using braid::error::error;
 };
 
-/// The executor cannot run work any more (Python's BrokenExecutor): a thread initializer failed,
-/// or submit() was called after shutdown().
+/// The executor cannot run work any more (Python's BrokenExecutor), for example because a worker
+/// thread's initializer failed. (submit() after shutdown() throws executor_shutdown_error.)
 class broken_executor : public braid::error {
  public:
   using braid::error::error;

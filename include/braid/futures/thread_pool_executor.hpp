@@ -19,7 +19,8 @@ struct thread_pool_statistics {
   std::size_t workers = 0;       ///< threads started and not yet exited
   std::size_t idle_workers = 0;  ///< of those, how many are not running a task
   std::size_t queued = 0;        ///< tasks waiting to start
-  std::uint64_t completed = 0;   ///< tasks run to completion (with a value or an error)
+  std::uint64_t completed = 0;   ///< tasks taken off a queue and finished: run to a value or an
+                                 ///< error, or skipped because they were cancelled while queued
   std::uint64_t stolen = 0;      ///< tasks a worker took from another worker's queue
   std::uint64_t parked = 0;      ///< times a worker went to sleep for lack of work
 };
