@@ -1,0 +1,75 @@
+// Ports seed guide 001 (/work/shared/seeds/001_fd30f4993382431f.txt, "Mastering Concurrency in
+// Python: Threading, Multiprocessing, and Asyncio Compared"), "Example 1: Threading for
+// I/O-Bound Tasks", with the try/except the guide adds under "Edge cases":
+//
+//     def fetch_url(url):
+//         response = requests.get(url)
+//         print(f"Fetched {url} with status {response.status_code}")
+//     urls = ["https://api.example.com/stock/AAPL", "https://api.example.com/stock/GOOGL",
+//             "https://api.example.com/stock/MSFT"]
+//     start_time = time.time()
+//     threads = []
+//     for url in urls:
+//         thread = threading.Thread(target=fetch_url, args=(url,))
+//         threads.append(thread)
+//         thread.start()
+//     for thread in threads:
+//         thread.join()
+//     print(f"Completed in {time.time() - start_time:.2f} seconds")
+//
+// No network: requests.get() is simulated by a 5 ms sleep that answers status 200 (braid's HTTP
+// module will bring real requests). The three waits overlap, so the whole run takes about as long
+// as one of them.
+//
+// Expected output (the three "Fetched" lines come in any order; the time varies a little):
+//     Fetched https://api.example.com/stock/AAPL with status 200
+//     Fetched https://api.example.com/stock/GOOGL with status 200
+//     Fetched https://api.example.com/stock/MSFT with status 200
+//     Completed in 0.01 seconds
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <braid/threading.hpp>
+
+using namespace std::chrono_literals;
+
+struct response {
+  int status_code;
+};
+
+// Stands in for requests.get(url): waits like a network round trip, then answers 200.
+response simulated_get(const std::string& /*url*/) {
+  std::this_thread::sleep_for(5ms);
+  return response{200};
+}
+
+void fetch_url(const std::string& url) {
+  try {
+    const response r = simulated_get(url);
+    // One printf per line: lines from different threads never mix.
+    std::printf("Fetched %s with status %d\n", url.c_str(), r.status_code);
+  } catch (const std::exception& e) {
+    std::printf("Error: %s\n", e.what());
+  }
+}
+
+int main() {
+  const std::vector<std::string> urls = {"https://api.example.com/stock/AAPL",
+                                         "https://api.example.com/stock/GOOGL",
+                                         "https://api.example.com/stock/MSFT"};
+
+  const auto start_time = std::chrono::steady_clock::now();
+  std::vector<braid::threading::thread> threads;
+  for (const auto& url : urls) {
+    threads.emplace_back(fetch_url, url);
+    threads.back().start();
+  }
+  for (auto& thread : threads) thread.join();
+
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_time;
+  std::printf("Completed in %.2f seconds\n", elapsed.count());
+}
