@@ -32,10 +32,12 @@ void completion_tracker::push_ready(std::size_t index) noexcept {
     std::lock_guard lock(mutex_);
     ready_.push_back(index);  // capacity reserved: cannot throw
   }
-  // The counter is the last thing written here: once the destructor sees it, nothing else in
-  // this object is touched (futex_wake only names the address).
-  notified_.fetch_add(1, std::memory_order_acq_rel);
-  futex_wake_all(notified_);
+  // Read before the counter moves: the counter is the last thing written here, and once the
+  // destructor sees it nothing in this object may be touched (futex_wake only names the address).
+  // A waiter that parks after this read re-reads the counter first, so skipping the wake is safe.
+  const bool wake = parked_.load(std::memory_order_seq_cst);
+  notified_.fetch_add(1, std::memory_order_seq_cst);
+  if (wake) futex_wake_all(notified_);
 }
 
 completion_tracker::~completion_tracker() {
@@ -45,8 +47,9 @@ completion_tracker::~completion_tracker() {
   for (node* n : nodes_) {
     if (n->linked && !n->state->remove_node(*n)) ++taken;
   }
+  parked_.store(true, std::memory_order_seq_cst);
   for (;;) {
-    const std::uint32_t seen = notified_.load(std::memory_order_acquire);
+    const std::uint32_t seen = notified_.load(std::memory_order_seq_cst);
     if (seen >= taken) return;
     futex_wait(notified_, seen);
   }
@@ -54,7 +57,12 @@ completion_tracker::~completion_tracker() {
 
 std::optional<std::size_t> completion_tracker::next(deadline_type deadline) {
   for (;;) {
-    const std::uint32_t seen = notified_.load(std::memory_order_acquire);
+    {
+      std::lock_guard lock(mutex_);
+      if (consumed_ < ready_.size()) return ready_[consumed_++];
+    }
+    parked_.store(true, std::memory_order_seq_cst);
+    const std::uint32_t seen = notified_.load(std::memory_order_seq_cst);
     {
       std::lock_guard lock(mutex_);
       if (consumed_ < ready_.size()) return ready_[consumed_++];

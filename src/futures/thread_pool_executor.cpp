@@ -23,6 +23,7 @@
 #include "braid/threading/current_thread.hpp"
 #include "braid/threading/detail/futex.hpp"
 #include "detail/spin.hpp"
+#include "thread_pool/spinlock.hpp"
 #include "thread_pool/work_list.hpp"
 
 namespace braid::futures {
@@ -49,7 +50,7 @@ struct thread_pool_executor::impl {
     impl* pool = nullptr;
     std::size_t index = 0;
     std::thread thread;
-    std::mutex mutex;                       // guards local
+    detail::spinlock mutex;                 // guards local
     work_list local;
     std::atomic<std::size_t> local_size{0};  // hint for thieves
     std::atomic<std::uint64_t> completed{0};
@@ -74,7 +75,7 @@ struct thread_pool_executor::impl {
   const unsigned max_spinners;
 
   // ---- the global queue; `closed` and `broken` change under its mutex so no submit slips past
-  std::mutex global_mutex;
+  detail::spinlock global_mutex;
   work_list global;
   std::atomic<std::size_t> global_size{0};
   std::atomic<bool> closed{false};  // shutdown() was called
@@ -94,6 +95,7 @@ struct thread_pool_executor::impl {
                                         // workers subtract a whole batch when it is done)
   std::atomic<unsigned> spinning{0};
   std::atomic<unsigned> sleeping{0};
+  std::atomic<bool> waking{false};  // a wake_one() is in flight: the woken worker has not run yet
   futex_word wake_epoch{0};
 
   static thread_local worker* current;
@@ -132,9 +134,13 @@ struct thread_pool_executor::impl {
   /// from waiting behind a task that blocks: batches and spinners never hide work from it.
   void work_arrived() {
     std::atomic_thread_fence(std::memory_order_seq_cst);
+    // One wake at a time: a spinner, or a worker already woken, will find this work sooner
+    // than another sleeper would, and each futex wake is a syscall on the submitting thread.
     if (spinning.load(std::memory_order_relaxed) == 0 &&
-        sleeping.load(std::memory_order_relaxed) > 0) {
-      wake_one();  // with a spinner around, the spinner finds it sooner
+        sleeping.load(std::memory_order_relaxed) > 0 &&
+        !waking.load(std::memory_order_relaxed) &&
+        !waking.exchange(true, std::memory_order_acq_rel)) {
+      wake_one();
     }
     if (pending.load(std::memory_order_relaxed) > idle.load(std::memory_order_relaxed) &&
         started.load(std::memory_order_relaxed) < max_workers) {
@@ -327,6 +333,9 @@ struct thread_pool_executor::impl {
     if (!work_visible()) {
       self.parked.fetch_add(1, std::memory_order_relaxed);
       threading::detail::futex_wait(wake_epoch, epoch);
+      // Whoever woke us (or a spurious wake) ends the wake in flight; if work remains after we
+      // take ours, take_global() calls work_arrived() and the chain goes on.
+      waking.store(false, std::memory_order_release);
     }
     sleeping.fetch_sub(1, std::memory_order_seq_cst);
   }

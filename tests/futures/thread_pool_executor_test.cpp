@@ -74,7 +74,9 @@ TEST(ThreadPoolExecutor, WorkersStartLazilyAndNeverExceedMax) {
   release.set_result();
   wait(fs);
   EXPECT_LE(pool.statistics().workers, 3u);
+  pool.shutdown(true);  // counters are final once the workers have exited
   EXPECT_EQ(pool.statistics().completed, 13u);
+  EXPECT_EQ(pool.statistics().workers, 0u);
 }
 
 TEST(ThreadPoolExecutor, WorkerThreadsAreNamedWithThePrefix) {

@@ -6,6 +6,7 @@
 // avoids the sleep/wake pair entirely when the result is about to arrive.
 
 #include <chrono>
+#include <thread>
 
 #include "braid/futures/detail/state_base.hpp"
 #include "braid/threading/detail/futex.hpp"
@@ -16,17 +17,23 @@ namespace braid::futures::detail {
 inline constexpr std::chrono::nanoseconds wait_spin_budget{10'000};
 
 /// Spins until `done()` returns true or `budget` passes; returns the last answer of done().
-/// Reads the clock only every 32 pauses: clock reads cost more than pauses.
+/// Reads the clock only every 32 pauses: clock reads cost more than pauses. After the first
+/// couple of microseconds it also yields between rounds: when there are more runnable threads
+/// than cores, the thread that would make `done()` true may be waiting for this very core.
 template <class Done>
 bool spin_until(Done done, std::chrono::nanoseconds budget) noexcept {
   if (done()) return true;
-  const auto deadline = std::chrono::steady_clock::now() + budget;
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + budget;
+  const auto yield_after = start + std::chrono::microseconds(20);
   for (;;) {
     for (int i = 0; i < 32; ++i) {
       threading::detail::cpu_relax();
       if (done()) return true;
     }
-    if (std::chrono::steady_clock::now() >= deadline) return done();
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return done();
+    if (now >= yield_after) std::this_thread::yield();
   }
 }
 

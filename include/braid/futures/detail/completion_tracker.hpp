@@ -3,6 +3,7 @@
 /// Watches a set of states and hands out their indexes in completion order: the one mechanism
 /// under futures::wait() and futures::as_completed(). Compiled once in src/futures/.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -48,6 +49,7 @@ class completion_tracker {
   std::vector<std::size_t> ready_;        // indexes in completion order
   std::size_t consumed_ = 0;              // how many of ready_ next() has handed out
   threading::detail::futex_word notified_{0};  // counts notifications, for parking in next()
+  std::atomic<bool> parked_{false};  // a thread may be blocked on notified_: wakes are needed
 };
 
 }  // namespace braid::futures::detail
