@@ -1,0 +1,55 @@
+#include "model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "braid/futures/thread_pool_executor.hpp"
+
+namespace braid::tool {
+namespace {
+
+TEST(BraidToolModel, SequentialComesFirstBecauseItIsTheBaseline) {
+  ASSERT_FALSE(model_registry().empty());
+  EXPECT_EQ(model_registry().front().name, "sequential");
+  EXPECT_NE(find_model("thread_per_task"), nullptr);
+  EXPECT_NE(find_model("thread_pool"), nullptr);
+  EXPECT_EQ(find_model("nope"), nullptr);
+}
+
+TEST(BraidToolModel, EveryModelRunsEveryTaskOnce) {
+  std::atomic<std::uint64_t> seen{0};
+  const workload work{.name = "test",
+                      .kind = workload_kind::cpu,
+                      .tasks = 10,
+                      .run_one = [&seen](std::size_t i) -> std::uint64_t {
+                        seen.fetch_or(std::uint64_t{1} << i);
+                        return i + 1;
+                      }};
+  for (const auto& m : model_registry()) {
+    seen = 0;
+    const model_result result = m.run(work);
+    EXPECT_EQ(result.checksum, 55u) << m.name;
+    EXPECT_EQ(seen.load(), 0x3ffu) << m.name;
+  }
+}
+
+TEST(BraidToolModel, ThreadCounts) {
+  const workload work{.name = "test",
+                      .kind = workload_kind::io,
+                      .tasks = 7,
+                      .run_one = [](std::size_t) -> std::uint64_t {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                        return 1;
+                      }};
+  EXPECT_EQ(find_model("sequential")->run(work).threads, 1u);
+  EXPECT_EQ(find_model("thread_per_task")->run(work).threads, 7u);
+  const std::size_t pool_threads = find_model("thread_pool")->run(work).threads;
+  EXPECT_GE(pool_threads, 1u);
+  EXPECT_LE(pool_threads, futures::thread_pool_executor::default_max_workers());
+}
+
+}  // namespace
+}  // namespace braid::tool

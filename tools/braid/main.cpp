@@ -1,0 +1,68 @@
+// The `braid` command-line tool. Each subcommand is added by one add_<name>_command function;
+// `fetch` and `serve` will join `compare` here.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "compare.hpp"
+#include "model.hpp"
+#include "workload.hpp"
+
+namespace {
+
+template <class Registry>
+std::vector<std::string> names_of(const Registry& registry) {
+  std::vector<std::string> names;
+  for (const auto& entry : registry) names.emplace_back(entry.name);
+  return names;
+}
+
+void add_compare_command(CLI::App& app, braid::tool::compare_options& options, int& status) {
+  auto* cmd = app.add_subcommand(
+      "compare",
+      "Run a CPU-bound and an I/O-bound workload sequentially, with a thread per task and on a "
+      "thread pool; print wall time, CPU time, speedup and peak memory, and recommend a model");
+  cmd->add_option("--tasks", options.work.tasks,
+                  "Tasks per workload (default: 8 for cpu, 32 for io)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option_function<long>(
+         "--io-latency",
+         [&options](long ms) { options.work.io_latency = std::chrono::milliseconds(ms); },
+         "Milliseconds each io task waits (default: 50)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--cpu-size", options.work.cpu_size,
+                  "Each cpu task counts the primes below this number (default: 1000000)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--workload,-w", options.workloads, "Run only this workload (repeatable)")
+      ->check(CLI::IsMember(names_of(braid::tool::workload_registry())));
+  cmd->add_option("--model,-m", options.models, "Run only this model (repeatable)")
+      ->check(CLI::IsMember(names_of(braid::tool::model_registry())));
+  cmd->add_option("--repeat", options.repeat, "Runs per pair; the median is shown")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--json", options.json, "Print the results as JSON");
+  cmd->add_option("--run-one", options.run_one, "Internal: run one pair, print JSON")
+      ->expected(2)
+      ->group("");
+  cmd->callback([&options, &status] { status = braid::tool::run_compare(options); });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"braid: threads, processes and async/await for C++20"};
+  app.name("braid");
+  app.require_subcommand(1);
+  int status = 0;
+  braid::tool::compare_options compare;
+  add_compare_command(app, compare, status);
+  if (argc <= 1) {
+    std::cerr << app.help();
+    return 1;
+  }
+  CLI11_PARSE(app, argc, argv);
+  return status;
+}

@@ -1,0 +1,62 @@
+#include "model.hpp"
+
+#include <vector>
+
+#include "braid/futures/thread_pool_executor.hpp"
+#include "braid/threading/thread.hpp"
+
+namespace braid::tool {
+namespace {
+
+model_result run_sequential(const workload& work) {
+  model_result result{.threads = 1};
+  for (std::size_t i = 0; i < work.tasks; ++i) result.checksum += work.run_one(i);
+  return result;
+}
+
+model_result run_thread_per_task(const workload& work) {
+  std::vector<std::uint64_t> results(work.tasks);
+  std::vector<threading::thread> threads;
+  threads.reserve(work.tasks);
+  for (std::size_t i = 0; i < work.tasks; ++i) {
+    threads.emplace_back([&work, &results, i] { results[i] = work.run_one(i); });
+    threads.back().start();
+  }
+  model_result result{.threads = threads.size()};
+  for (auto& t : threads) t.join();
+  for (auto r : results) result.checksum += r;
+  return result;
+}
+
+model_result run_thread_pool(const workload& work) {
+  futures::thread_pool_executor pool;  // default max_workers: min(32, cores + 4)
+  std::vector<futures::future<std::uint64_t>> pending;
+  pending.reserve(work.tasks);
+  auto task = [&work](std::size_t i) { return work.run_one(i); };
+  for (std::size_t i = 0; i < work.tasks; ++i) pending.push_back(pool.submit(task, i));
+  model_result result;
+  for (auto& f : pending) result.checksum += f.result();
+  result.threads = pool.statistics().workers;  // workers start lazily, so this is how many ran
+  return result;
+}
+
+}  // namespace
+
+const std::vector<model>& model_registry() noexcept {
+  static const std::vector<model> entries{
+      {"sequential", "one task after another on the calling thread", &run_sequential},
+      {"thread_per_task", "a new braid::threading::thread for every task", &run_thread_per_task},
+      {"thread_pool", "braid::futures::thread_pool_executor with its default max_workers",
+       &run_thread_pool},
+  };
+  return entries;
+}
+
+const model* find_model(std::string_view name) noexcept {
+  for (const auto& entry : model_registry()) {
+    if (entry.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace braid::tool

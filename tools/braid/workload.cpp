@@ -1,0 +1,80 @@
+#include "workload.hpp"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "units.hpp"
+
+namespace braid::tool {
+namespace {
+
+constexpr std::size_t default_cpu_tasks = 8;
+constexpr std::size_t default_io_tasks = 32;
+/// About 70 ms of trial division per task on a 2020s x86 core.
+constexpr std::uint64_t default_cpu_size = 1'000'000;
+
+bool is_odd_prime(std::uint64_t n) noexcept {
+  for (std::uint64_t d = 3; d * d <= n; d += 2) {
+    if (n % d == 0) return false;
+  }
+  return true;
+}
+
+workload make_primes(const workload_options& options) {
+  const std::size_t tasks = options.tasks != 0 ? options.tasks : default_cpu_tasks;
+  const std::uint64_t bound = options.cpu_size != 0 ? options.cpu_size : default_cpu_size;
+  return {.name = "cpu",
+          .kind = workload_kind::cpu,
+          .description = fmt::format("{} tasks, each counts the primes below {} by trial division",
+                                     tasks, with_thousands(bound)),
+          .tasks = tasks,
+          .run_one = [bound](std::size_t) { return count_primes_below(bound); }};
+}
+
+workload make_sleep(const workload_options& options) {
+  const std::size_t tasks = options.tasks != 0 ? options.tasks : default_io_tasks;
+  const auto latency = options.io_latency;
+  return {.name = "io",
+          .kind = workload_kind::io,
+          .description =
+              fmt::format("{} tasks, each waits {} ms for a simulated reply (sleeps, using no CPU)",
+                          tasks, latency.count()),
+          .tasks = tasks,
+          .run_one = [latency](std::size_t) -> std::uint64_t {
+            std::this_thread::sleep_for(latency);
+            return 1;
+          }};
+}
+
+}  // namespace
+
+std::string_view to_string(workload_kind kind) noexcept {
+  return kind == workload_kind::cpu ? "cpu" : "io";
+}
+
+const std::vector<workload_entry>& workload_registry() noexcept {
+  static const std::vector<workload_entry> entries{
+      {"cpu", workload_kind::cpu, "CPU-bound: count primes by trial division", &make_primes},
+      {"io", workload_kind::io, "I/O-bound: wait --io-latency ms per task", &make_sleep},
+  };
+  return entries;
+}
+
+const workload_entry* find_workload(std::string_view name) noexcept {
+  for (const auto& entry : workload_registry()) {
+    if (entry.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+std::uint64_t count_primes_below(std::uint64_t bound) noexcept {
+  if (bound <= 2) return 0;
+  std::uint64_t count = 1;  // 2
+  for (std::uint64_t n = 3; n < bound; n += 2) {
+    if (is_odd_prime(n)) ++count;
+  }
+  return count;
+}
+
+}  // namespace braid::tool

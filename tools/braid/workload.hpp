@@ -1,0 +1,58 @@
+#pragma once
+/// \file
+/// Workloads for `braid compare`: the same task run a number of times, either CPU-bound or
+/// I/O-bound. Each workload is one entry of workload_registry(); a new workload (real HTTP, say)
+/// is one more entry there and nothing else.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace braid::tool {
+
+/// What a workload's tasks spend their time on.
+enum class workload_kind { cpu, io };
+
+/// "cpu" or "io". Never throws.
+std::string_view to_string(workload_kind kind) noexcept;
+
+/// The command line's workload settings; each workload reads the fields that apply to it.
+struct workload_options {
+  std::size_t tasks = 0;  ///< 0: the workload's own default
+  std::chrono::milliseconds io_latency{50};
+  std::uint64_t cpu_size = 0;  ///< 0: the CPU workload's default
+};
+
+/// A workload made concrete: `tasks` independent tasks. run_one(i) runs task i and returns a
+/// number; every model must add these up to the same checksum. run_one is thread-safe: models
+/// call it from many threads at once.
+struct workload {
+  std::string name;
+  workload_kind kind = workload_kind::cpu;
+  std::string description;  ///< for people: "8 tasks, each counts the primes below 300,000 ..."
+  std::size_t tasks = 0;
+  std::function<std::uint64_t(std::size_t task_index)> run_one;
+};
+
+/// One entry of the registry: how to build a workload from the command line's settings.
+struct workload_entry {
+  std::string_view name;
+  workload_kind kind;
+  std::string_view help;
+  workload (*make)(const workload_options& options);
+};
+
+/// Every workload, in the order reports list them. Never throws.
+const std::vector<workload_entry>& workload_registry() noexcept;
+
+/// The entry called `name`, or nullptr. Never throws.
+const workload_entry* find_workload(std::string_view name) noexcept;
+
+/// How many primes are below `bound`, by trial division (deliberately slow). Never throws.
+std::uint64_t count_primes_below(std::uint64_t bound) noexcept;
+
+}  // namespace braid::tool
