@@ -29,8 +29,7 @@ class executor {
   auto submit(F&& fn, Args&&... args) {
     using R = std::invoke_result_t<std::decay_t<F>&, std::decay_t<Args>&&...>;
     using task = detail::task_state<R, std::decay_t<F>, std::decay_t<Args>...>;
-    auto* item = new task(std::forward<F>(fn), std::forward<Args>(args)...);
-    item->retain();  // one reference for the returned future, one for the queue
+    auto* item = new task(std::forward<F>(fn), std::forward<Args>(args)...);  // two references
     future<R> result = detail::make_future<R>(detail::state_ref<detail::state<R>>(item));
     try {
       schedule(item);

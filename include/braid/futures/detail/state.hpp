@@ -2,6 +2,7 @@
 /// \file
 /// The typed half of a future's shared state: storage for the value.
 
+#include <cstdint>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -14,6 +15,7 @@ template <class T>
 class state : public state_base {
  public:
   state() noexcept {}
+  explicit state(std::uint32_t initial_refs) noexcept : state_base(initial_refs) {}
   ~state() override {
     if (has_value_) value_.~T();
   }
@@ -33,6 +35,19 @@ class state : public state_base {
     return true;
   }
 
+  /// For the only possible completer of a running state (see publish()): constructs the value
+  /// and publishes it, or the constructor's exception, without claiming first.
+  template <class... A>
+  void set_value_owned(A&&... args) noexcept {
+    try {
+      ::new (static_cast<void*>(&value_)) T(std::forward<A>(args)...);
+      has_value_ = true;
+      publish(nullptr);
+    } catch (...) {
+      publish(std::current_exception());
+    }
+  }
+
   /// The value; only once finished without error.
   T& value() noexcept { return value_; }
 
@@ -46,6 +61,9 @@ class state : public state_base {
 template <>
 class state<void> : public state_base {
  public:
+  state() noexcept = default;
+  explicit state(std::uint32_t initial_refs) noexcept : state_base(initial_refs) {}
+  void set_value_owned() noexcept { publish(nullptr); }
   bool try_set_value() noexcept {
     if (!try_claim()) return false;
     publish(nullptr);

@@ -49,6 +49,8 @@ class completion_node {
 class state_base {
  public:
   state_base() noexcept = default;
+  /// Starts with `initial_refs` references (a work item is born shared by a future and a queue).
+  explicit state_base(std::uint32_t initial_refs) noexcept : refs_(initial_refs) {}
   state_base(const state_base&) = delete;
   state_base& operator=(const state_base&) = delete;
 
@@ -79,7 +81,8 @@ class state_base {
   /// Claims the right to complete (pending or running -> completing). False if already done or
   /// claimed: the caller must then not store anything.
   bool try_claim() noexcept;
-  /// After a successful try_claim(): publishes the stored value (or `error`) and notifies.
+  /// After a successful try_claim(), or by the only possible completer of a running state (the
+  /// worker that started a work item): publishes the stored value (or `error`) and notifies.
   void publish(std::exception_ptr error) noexcept;
   /// Claim and publish an error in one step; false if the state was already done or claimed.
   bool try_fail(std::exception_ptr error) noexcept;

@@ -33,21 +33,24 @@ class work_item {
 template <class R, class F, class... Args>
 class task_state final : public state<R>, public work_item {
  public:
+  /// Born with two references: one for the future handed to the caller, one for the queue.
   template <class G, class... A>
   explicit task_state(G&& fn, A&&... args)
-      : fn_(std::forward<G>(fn)), args_(std::forward<A>(args)...) {}
+      : state<R>(2), fn_(std::forward<G>(fn)), args_(std::forward<A>(args)...) {}
 
   void run() noexcept override {
     if (!this->try_start()) return;  // cancelled while queued
+    // From here this worker is the only one that can complete the state (cancel() fails on a
+    // running state, and abandon() is only used on items that never ran), so no claim is needed.
     try {
       if constexpr (std::is_void_v<R>) {
         std::apply(fn_, std::move(args_));
-        this->try_set_value();
+        this->set_value_owned();
       } else {
-        this->try_set_value(std::apply(fn_, std::move(args_)));
+        this->set_value_owned(std::apply(fn_, std::move(args_)));
       }
     } catch (...) {
-      this->try_fail(std::current_exception());
+      this->publish(std::current_exception());
     }
   }
   void abandon(std::exception_ptr error) noexcept override { this->try_fail(std::move(error)); }
