@@ -37,8 +37,19 @@ bool spin_until(Done done, std::chrono::nanoseconds budget) noexcept {
   }
 }
 
+/// How long a waiter spins while the work has not even started.
+inline constexpr std::chrono::nanoseconds pending_spin_budget{5'000};
+
+/// Spins while the result is likely to arrive soon. While the work is still queued (pending) it
+/// spins only briefly: a worker busy or spinning picks it up within a microsecond, and if none
+/// did, a sleeping worker has to be woken, which is fastest when this thread parks at once and
+/// frees its core for the woken worker (the kernel prefers the waker's idle core). Once the work
+/// runs, the full budget applies.
 inline bool spin_until_done(const state_base& s) noexcept {
-  return spin_until([&s] { return s.done(); }, wait_spin_budget);
+  if (spin_until([&s] { return s.current() != status::pending; }, pending_spin_budget)) {
+    return spin_until([&s] { return s.done(); }, wait_spin_budget);
+  }
+  return s.done();
 }
 
 }  // namespace braid::futures::detail
