@@ -3,5 +3,6 @@
 /// Everything in braid. Prefer the module headers (braid/futures.hpp, ...) in large projects:
 /// they compile faster.
 
+#include "braid/asyncio.hpp"
 #include "braid/futures.hpp"
 #include "braid/threading.hpp"

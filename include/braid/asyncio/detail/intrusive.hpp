@@ -1,0 +1,128 @@
+#pragma once
+/// \file
+/// The intrusive building blocks of the event loop: things the loop can run (runnable), things
+/// waiting in a FIFO (wait_node/wait_list), and things with a deadline (timer_node). None of them
+/// allocates; each lives inside the object that waits (usually a coroutine frame).
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace braid::asyncio::detail {
+
+using time_point = std::chrono::steady_clock::time_point;
+
+/// Something the loop's ready queue can run once. Loop-thread only.
+class runnable {
+ public:
+  virtual void run() noexcept = 0;
+  runnable* next_run = nullptr;
+
+ protected:
+  runnable() = default;
+  ~runnable() = default;
+  runnable(const runnable&) = delete;
+  runnable& operator=(const runnable&) = delete;
+};
+
+/// A runnable run when a file descriptor becomes ready (one-shot watches).
+class io_watch : public runnable {
+ public:
+  int fd = -1;
+
+ protected:
+  ~io_watch() = default;
+};
+
+/// A node in a wait_list. wake() is called by the list's owner after it unlinked the node.
+class wait_node {
+ public:
+  virtual void wake() noexcept = 0;
+  bool linked() const noexcept { return linked_; }
+
+ protected:
+  wait_node() = default;
+  ~wait_node() = default;
+  wait_node(const wait_node&) = delete;
+  wait_node& operator=(const wait_node&) = delete;
+
+ private:
+  friend class wait_list;
+  wait_node* prev_ = nullptr;
+  wait_node* next_ = nullptr;
+  bool linked_ = false;
+};
+
+/// A FIFO of wait_nodes: O(1) push, pop and erase. Loop-thread only.
+class wait_list {
+ public:
+  bool empty() const noexcept { return head_ == nullptr; }
+  wait_node* front() const noexcept { return head_; }
+  void push_back(wait_node& n) noexcept {
+    n.prev_ = tail_;
+    n.next_ = nullptr;
+    n.linked_ = true;
+    if (tail_) {
+      tail_->next_ = &n;
+    } else {
+      head_ = &n;
+    }
+    tail_ = &n;
+  }
+  void erase(wait_node& n) noexcept {
+    if (!n.linked_) return;
+    if (n.prev_) {
+      n.prev_->next_ = n.next_;
+    } else {
+      head_ = n.next_;
+    }
+    if (n.next_) {
+      n.next_->prev_ = n.prev_;
+    } else {
+      tail_ = n.prev_;
+    }
+    n.prev_ = n.next_ = nullptr;
+    n.linked_ = false;
+  }
+  wait_node* pop_front() noexcept {
+    wait_node* n = head_;
+    if (n) erase(*n);
+    return n;
+  }
+  /// Unlinks every node, then wakes each in FIFO order.
+  void wake_all() noexcept {
+    while (wait_node* n = pop_front()) n->wake();
+  }
+  /// Unlinks and wakes the first node; false if there was none.
+  bool wake_one() noexcept {
+    wait_node* n = pop_front();
+    if (!n) return false;
+    n->wake();
+    return true;
+  }
+
+ private:
+  wait_node* head_ = nullptr;
+  wait_node* tail_ = nullptr;
+};
+
+/// Something with a deadline in the loop's timer heap. fire() runs on the loop thread after the
+/// heap removed the node.
+class timer_node {
+ public:
+  static constexpr std::uint32_t npos = 0xffffffffu;
+  virtual void fire() noexcept = 0;
+  bool armed() const noexcept { return index != npos; }
+
+  time_point deadline{};
+  std::uint64_t seq = 0;       // FIFO order among equal deadlines
+  std::uint32_t index = npos;  // position in the heap: O(log n) cancel
+
+ protected:
+  timer_node() = default;
+  ~timer_node() = default;
+  timer_node(const timer_node&) = delete;
+  timer_node& operator=(const timer_node&) = delete;
+};
+
+}  // namespace braid::asyncio::detail

@@ -1,0 +1,278 @@
+#pragma once
+/// \file
+/// braid::asyncio::event_loop: one per thread (Python's asyncio event loop). It runs tasks and
+/// callbacks from a FIFO ready queue, fires timers from a 4-ary heap, waits for file descriptors
+/// through an I/O backend (epoll on Linux), and accepts work from other threads through
+/// call_soon_threadsafe.
+///
+/// Most programs never touch a loop directly: asyncio::run() makes one. Everything here is
+/// loop-thread only unless it says thread-safe.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "braid/asyncio/clock.hpp"
+#include "braid/asyncio/detail/callback.hpp"
+#include "braid/asyncio/detail/intrusive.hpp"
+#include "braid/asyncio/detail/task_base.hpp"
+#include "braid/asyncio/detail/timer_heap.hpp"
+
+namespace braid::futures {
+class executor;
+}
+
+namespace braid::asyncio {
+
+template <class T>
+class task;
+template <class T>
+class task_handle;
+
+/// A scheduled callback (Python's Handle / TimerHandle). Cancelling it before it runs stops it
+/// from running. Copyable; an empty handle (default-constructed) ignores cancel().
+class callback_handle {
+ public:
+  callback_handle() noexcept = default;
+  explicit callback_handle(detail::callback_base* cb) noexcept : cb_(cb) {}  // adopts a reference
+  callback_handle(const callback_handle& o) noexcept : cb_(o.cb_) {
+    if (cb_) cb_->retain();
+  }
+  callback_handle(callback_handle&& o) noexcept : cb_(std::exchange(o.cb_, nullptr)) {}
+  callback_handle& operator=(callback_handle o) noexcept {
+    std::swap(cb_, o.cb_);
+    return *this;
+  }
+  ~callback_handle() {
+    if (cb_) cb_->release();
+  }
+
+  /// Stops the callback from running if it has not run yet. Thread-safe for handles returned by
+  /// call_soon_threadsafe (and harmless from any thread for the others, whose timer is then
+  /// removed lazily); never throws.
+  void cancel() noexcept {
+    if (cb_) cb_->cancel();
+  }
+  bool cancelled() const noexcept { return cb_ && cb_->cancelled(); }
+  /// When a call_later/call_at callback is due.
+  time_point when() const noexcept { return cb_ ? cb_->deadline : time_point{}; }
+
+ private:
+  detail::callback_base* cb_ = nullptr;
+};
+
+/// Counters of one loop, for monitoring and tests (Python has no equivalent; tokio's
+/// RuntimeMetrics).
+struct loop_statistics {
+  std::uint64_t iterations = 0;       ///< times the loop polled for I/O and timers
+  std::uint64_t task_steps = 0;       ///< times a task was resumed
+  std::uint64_t callbacks_run = 0;    ///< call_soon/call_later/... callbacks run
+  std::uint64_t tasks_created = 0;
+  std::size_t tasks_alive = 0;        ///< created and not finished
+  std::size_t ready = 0;              ///< tasks and callbacks in the ready queue now
+  std::size_t timers = 0;             ///< armed timers (sleeps, timeouts, call_later)
+  std::size_t io_waits = 0;           ///< file descriptors waited on
+  std::size_t external_pending = 0;   ///< waits on other threads (futures, to_thread)
+  std::uint64_t slow_steps = 0;       ///< steps the watchdog reported
+};
+
+/// What the watchdog reports about a step that blocked the loop.
+struct slow_step_info {
+  std::string what;                   ///< "task 'name'" or "callback"
+  std::chrono::nanoseconds duration;  ///< how long the step ran
+  std::string created_at;             ///< "file:line (function)" in debug mode, else empty
+};
+
+namespace detail {
+struct loop_impl;
+extern thread_local event_loop* current_loop;
+}  // namespace detail
+
+class event_loop {
+ public:
+  /// A loop on the real steady clock.
+  event_loop();
+  /// A loop reading time from `clock`, which must outlive it (a virtual_clock for tests).
+  explicit event_loop(asyncio::clock& clock);
+  /// Closes the loop (see close()).
+  ~event_loop();
+  event_loop(const event_loop&) = delete;
+  event_loop& operator=(const event_loop&) = delete;
+
+  /// The loop running on the calling thread, or null (Python's get_running_loop, without the
+  /// throw). Thread-safe.
+  static event_loop* current() noexcept { return detail::current_loop; }
+  /// The running loop; throws event_loop_error if none runs on this thread.
+  static event_loop& running();
+
+  /// The loop's current time (Python's loop.time()).
+  time_point time() const noexcept { return clock_->now(); }
+  asyncio::clock& clock() const noexcept { return *clock_; }
+
+  /// Runs `fn()` on the next iteration, after what is already ready (Python's call_soon).
+  /// Exceptions thrown by `fn` go to braid::threading's excepthook ("event loop callback").
+  /// Throws std::bad_alloc.
+  template <class F>
+  callback_handle call_soon(F&& fn) {
+    auto* cb = make_callback(std::forward<F>(fn));
+    cb->retain();
+    push_ready(*cb);
+    return callback_handle(cb);
+  }
+  /// Runs `fn()` once `delay` has passed on the loop's clock (Python's call_later).
+  template <class F>
+  callback_handle call_later(duration delay, F&& fn) {
+    return call_at(time() + delay, std::forward<F>(fn));
+  }
+  /// Runs `fn()` at `when` on the loop's clock (Python's call_at).
+  template <class F>
+  callback_handle call_at(time_point when, F&& fn) {
+    auto* cb = make_callback(std::forward<F>(fn));
+    cb->deadline = when;
+    cb->retain();
+    add_timer(*cb);
+    return callback_handle(cb);
+  }
+  /// Runs `fn()` on the loop's thread soon; wakes the loop if it waits (Python's
+  /// call_soon_threadsafe). Thread-safe. Throws std::bad_alloc, or event_loop_error if the loop
+  /// is closed.
+  template <class F>
+  callback_handle call_soon_threadsafe(F&& fn) {
+    auto* cb = make_callback(std::forward<F>(fn));
+    cb->retain();
+    post_threadsafe_checked(*cb);
+    return callback_handle(cb);
+  }
+
+  /// Schedules `t` as a concurrent task on this loop (Python's loop.create_task). Defined in
+  /// task_handle.hpp. `name` defaults to "Task-<n>".
+  template <class T>
+  [[nodiscard]] task_handle<T> create_task(task<T> t, std::string name = {},
+                                           const char* file = __builtin_FILE(),
+                                           unsigned line = __builtin_LINE(),
+                                           const char* function = __builtin_FUNCTION());
+
+  /// Runs the loop until `t` finishes and returns its value or rethrows its error (Python's
+  /// run_until_complete). Defined in run.hpp. Throws event_loop_error if a loop already runs on
+  /// this thread or this one is closed.
+  template <class T>
+  T run_until_complete(task<T> t);
+
+  /// Runs until stop() is called (Python's run_forever). Throws event_loop_error if a loop
+  /// already runs on this thread.
+  void run_forever();
+  /// Makes run_forever() return after the current iteration. Thread-safe.
+  void stop() noexcept;
+  bool is_running() const noexcept { return running_loop_; }
+  bool is_closed() const noexcept { return closed_; }
+  /// Cancels every remaining task and runs the loop until they finished, then shuts the default
+  /// executor down and releases the backend. Harmless if already closed. Throws event_loop_error
+  /// if called while the loop runs.
+  void close();
+  /// Cancels every task still alive and runs until all have finished (what run() does at exit).
+  void cancel_all_tasks();
+
+  loop_statistics statistics() const noexcept;
+
+  /// Debug mode records where each task was created (Python's loop.set_debug).
+  void set_debug(bool on) noexcept { debug_ = on; }
+  bool get_debug() const noexcept { return debug_; }
+  /// The watchdog threshold: a task step or callback running longer is reported (Python's
+  /// slow_callback_duration, on always). Default 100 ms; zero turns the watchdog off.
+  void set_slow_callback_duration(std::chrono::nanoseconds d) noexcept { slow_ns_ = d.count(); }
+  std::chrono::nanoseconds slow_callback_duration() const noexcept {
+    return std::chrono::nanoseconds(slow_ns_);
+  }
+  /// Replaces how slow steps are reported. By default they go to braid::threading's
+  /// excepthook as an event_loop_error with `where` "event loop watchdog".
+  void set_slow_step_hook(std::function<void(const slow_step_info&)> hook);
+
+  /// The executor to_thread() uses: a thread_pool_executor created on first use.
+  futures::executor& default_executor();
+  /// Replaces the default executor (Python's set_default_executor).
+  void set_default_executor(std::shared_ptr<futures::executor> executor);
+
+  // --- For braid's awaiters (not for users) --------------------------------------------------
+  void push_ready(detail::runnable& r) noexcept {
+    r.next_run = nullptr;
+    if (ready_tail_) {
+      ready_tail_->next_run = &r;
+    } else {
+      ready_head_ = &r;
+    }
+    ready_tail_ = &r;
+    ++ready_count_;
+  }
+  detail::task_base* running_task() const noexcept { return running_task_; }
+  void set_running_task(detail::task_base* t) noexcept { running_task_ = t; }
+  void add_timer(detail::timer_node& n) { timers_.push(n); }
+  void cancel_timer(detail::timer_node& n) noexcept { timers_.erase(n); }
+  /// Queues `r` to run on the loop thread and wakes the loop. Thread-safe; never throws.
+  void post_threadsafe(detail::runnable& r) noexcept;
+  void begin_external() noexcept { ++external_pending_; }
+  void end_external() noexcept { --external_pending_; }
+  /// Registers a one-shot fd wait (one at a time per fd): `w` is queued when the fd is ready.
+  /// Throws event_loop_error if the fd is already watched or cannot be.
+  void watch_fd(bool write, detail::io_watch& w);
+  /// Removes a watch that has not fired.
+  void unwatch_fd(detail::io_watch& w) noexcept;
+  void register_task(detail::task_base& t, const detail::creation_site& site);
+  void unregister_task(detail::task_base& t) noexcept;
+  detail::task_base* first_task() const noexcept { return tasks_head_; }
+  void note_step(std::int64_t start_ns, const detail::task_base* t) noexcept {
+    if (t) {
+      ++task_steps_;
+    } else {
+      ++callbacks_run_;
+    }
+    if (slow_ns_ > 0) check_slow(start_ns, t);
+  }
+  static std::int64_t coarse_now_ns() noexcept;
+  /// One iteration: poll, fire due timers, run what was ready.
+  void run_once();
+  /// Iterates until `done()` returns true. Sets the thread's current loop meanwhile.
+  void run_until(bool (*done)(void*), void* arg);
+
+ private:
+  template <class F>
+  detail::callback_base* make_callback(F&& fn) {
+    return new detail::callback<std::decay_t<F>>(*this, std::forward<F>(fn));
+  }
+  void post_threadsafe_checked(detail::runnable& r);
+  void check_slow(std::int64_t start_ns, const detail::task_base* t) noexcept;
+  void run_ready_batch() noexcept;
+  void fire_due_timers() noexcept;
+  std::chrono::nanoseconds poll_timeout() noexcept;
+
+  asyncio::clock* clock_;
+  detail::runnable* ready_head_ = nullptr;
+  detail::runnable* ready_tail_ = nullptr;
+  std::size_t ready_count_ = 0;
+  detail::task_base* running_task_ = nullptr;
+  detail::timer_heap timers_;
+  std::size_t external_pending_ = 0;
+  detail::task_base* tasks_head_ = nullptr;
+  std::size_t tasks_alive_ = 0;
+  std::int64_t slow_ns_ = 100'000'000;
+  std::uint64_t task_steps_ = 0;
+  std::uint64_t callbacks_run_ = 0;
+  std::unique_ptr<detail::loop_impl> impl_;
+  bool running_loop_ = false;
+  bool closed_ = false;
+  bool debug_ = false;
+  friend struct detail::loop_impl;
+};
+
+inline void detail::task_base::schedule() noexcept {
+  if (!queued_) {
+    queued_ = true;
+    loop_->push_ready(*this);
+  }
+}
+
+}  // namespace braid::asyncio

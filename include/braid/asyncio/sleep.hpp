@@ -1,0 +1,53 @@
+#pragma once
+/// \file
+/// braid::asyncio::sleep and sleep_until (Python's asyncio.sleep).
+
+#include <coroutine>
+
+#include "braid/asyncio/clock.hpp"
+#include "braid/asyncio/detail/intrusive.hpp"
+#include "braid/asyncio/detail/task_base.hpp"
+
+namespace braid::asyncio {
+
+class event_loop;
+
+namespace detail {
+/// The awaitable behind sleep(): a timer node and a wait in the sleeping coroutine's frame.
+class sleep_operation final : public timer_node, public waiter {
+ public:
+  sleep_operation(time_point when, bool yield_only) noexcept : when_(when), yield_(yield_only) {}
+  sleep_operation(const sleep_operation&) = delete;
+  ~sleep_operation();
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<> h);
+  void await_resume() const;
+  void fire() noexcept override;
+  bool cancel() noexcept override;
+
+ private:
+  time_point when_;
+  task_base* task_ = nullptr;
+  bool yield_;
+  bool cancelled_ = false;
+};
+time_point loop_time();
+}  // namespace detail
+
+/// Suspends the calling task for `delay` on its loop's clock (virtual in tests). A delay of zero
+/// or less yields once: every task and callback already ready runs first (Python's sleep(0)).
+/// Cancellation: a cancellation point; cancelling removes the timer and throws cancelled_error.
+/// Throws event_loop_error outside a running loop, std::bad_alloc.
+template <class Rep, class Period>
+detail::sleep_operation sleep(std::chrono::duration<Rep, Period> delay) {
+  if (delay.count() <= 0) return detail::sleep_operation(time_point{}, true);
+  return detail::sleep_operation(
+      detail::loop_time() + std::chrono::ceil<duration>(delay), false);
+}
+
+/// Suspends the calling task until `when` on its loop's clock. As sleep().
+inline detail::sleep_operation sleep_until(time_point when) {
+  return detail::sleep_operation(when, false);
+}
+
+}  // namespace braid::asyncio

@@ -1,0 +1,43 @@
+#pragma once
+/// \file
+/// Running blocking code from a task: to_thread (Python's asyncio.to_thread) and
+/// run_in_executor (Python's loop.run_in_executor).
+
+#include <stop_token>
+#include <type_traits>
+#include <utility>
+
+#include "braid/asyncio/event_loop.hpp"
+#include "braid/asyncio/future_operation.hpp"
+#include "braid/futures/executor.hpp"
+
+namespace braid::asyncio {
+
+/// Submits `fn(args...)` to `executor` at once and returns an awaitable for its result. If `fn`
+/// takes a std::stop_token first (`fn(token, args...)`), cancelling the awaiting task requests
+/// stop and waits for `fn` to return, then throws cancelled_error (Python cannot cancel
+/// these); otherwise a cancellation cancels the work if it has not started, or stops waiting
+/// while it runs on. Throws what executor.submit throws; awaiting rethrows what `fn` throws.
+template <class F, class... Args>
+auto run_in_executor(futures::executor& executor, F&& fn, Args&&... args) {
+  if constexpr (std::is_invocable_v<std::decay_t<F>&, std::stop_token, std::decay_t<Args>&&...>) {
+    std::stop_source stop;
+    auto f = executor.submit(std::forward<F>(fn), stop.get_token(), std::forward<Args>(args)...);
+    using R = typename decltype(f)::value_type;
+    return future_operation<R>(std::move(f), true, std::move(stop));
+  } else {
+    auto f = executor.submit(std::forward<F>(fn), std::forward<Args>(args)...);
+    using R = typename decltype(f)::value_type;
+    return future_operation<R>(std::move(f), true);
+  }
+}
+
+/// run_in_executor on the running loop's default executor (a thread pool made on first use).
+/// Throws event_loop_error outside a running loop.
+template <class F, class... Args>
+auto to_thread(F&& fn, Args&&... args) {
+  return run_in_executor(event_loop::running().default_executor(), std::forward<F>(fn),
+                         std::forward<Args>(args)...);
+}
+
+}  // namespace braid::asyncio

@@ -1,0 +1,323 @@
+#include "braid/asyncio/event_loop.hpp"
+
+#include <time.h>
+
+#include <string>
+
+#include "braid/asyncio/errors.hpp"
+#include "braid/futures/thread_pool_executor.hpp"
+#include "braid/threading/current_thread.hpp"
+#include "detail/loop_impl.hpp"
+
+namespace braid::asyncio {
+
+namespace detail {
+thread_local event_loop* current_loop = nullptr;
+}  // namespace detail
+
+namespace {
+steady_clock& default_clock() {
+  static steady_clock c;
+  return c;
+}
+}  // namespace
+
+event_loop::event_loop() : event_loop(default_clock()) {}
+
+event_loop::event_loop(asyncio::clock& clock)
+    : clock_(&clock), impl_(std::make_unique<detail::loop_impl>()) {}
+
+event_loop::~event_loop() {
+  try {
+    if (!running_loop_) close();
+  } catch (...) {
+    threading::report_unhandled(std::current_exception(), "event loop close");
+  }
+}
+
+event_loop& event_loop::running() {
+  if (!detail::current_loop) throw event_loop_error("no running event loop");
+  return *detail::current_loop;
+}
+
+std::int64_t event_loop::coarse_now_ns() noexcept {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+void event_loop::check_slow(std::int64_t start_ns, const detail::task_base* t) noexcept {
+  const std::int64_t elapsed = coarse_now_ns() - start_ns;
+  if (elapsed <= slow_ns_) return;
+  ++impl_->slow_steps;
+  try {
+    slow_step_info info;
+    info.what = t ? "task '" + t->name() + "'" : std::string("callback");
+    info.duration = std::chrono::nanoseconds(elapsed);
+    if (t && t->extra() && t->extra()->has_site) {
+      const auto& s = t->extra()->site;
+      info.created_at = std::string(s.file) + ":" + std::to_string(s.line) + " (" + s.function + ")";
+    }
+    if (impl_->slow_hook) {
+      impl_->slow_hook(info);
+      return;
+    }
+    std::string msg = info.what + " blocked the event loop for " +
+                      std::to_string(elapsed / 1'000'000) + " ms";
+    if (!info.created_at.empty()) msg += "; created at " + info.created_at;
+    threading::report_unhandled(std::make_exception_ptr(event_loop_error(msg)),
+                                "event loop watchdog");
+  } catch (...) {
+    threading::report_unhandled(std::current_exception(), "event loop watchdog");
+  }
+}
+
+void event_loop::set_slow_step_hook(std::function<void(const slow_step_info&)> hook) {
+  impl_->slow_hook = std::move(hook);
+}
+
+void event_loop::post_threadsafe(detail::runnable& r) noexcept {
+  {
+    std::lock_guard lock(impl_->remote_mutex);
+    r.next_run = nullptr;
+    if (impl_->remote_tail) {
+      impl_->remote_tail->next_run = &r;
+    } else {
+      impl_->remote_head = &r;
+    }
+    impl_->remote_tail = &r;
+  }
+  if (!impl_->wake_pending.exchange(true, std::memory_order_acq_rel)) impl_->backend->wake();
+}
+
+void event_loop::post_threadsafe_checked(detail::runnable& r) {
+  {
+    std::lock_guard lock(impl_->remote_mutex);
+    if (impl_->remote_closed) {
+      auto& cb = static_cast<detail::callback_base&>(r);
+      cb.release();
+      cb.release();
+      throw event_loop_error("the event loop is closed");
+    }
+  }
+  post_threadsafe(r);
+}
+
+void event_loop::stop() noexcept {
+  impl_->stop_requested.store(true, std::memory_order_release);
+  impl_->backend->wake();
+}
+
+void event_loop::watch_fd(bool write, detail::io_watch& w) {
+  impl_->backend->watch(write, w);
+  ++impl_->io_waits;
+}
+
+void event_loop::unwatch_fd(detail::io_watch& w) noexcept {
+  impl_->backend->unwatch(w.fd);
+  --impl_->io_waits;
+}
+
+std::chrono::nanoseconds event_loop::poll_timeout() noexcept {
+  using std::chrono::nanoseconds;
+  if (ready_count_ != 0 || impl_->stop_requested.load(std::memory_order_relaxed)) {
+    return nanoseconds(0);
+  }
+  if (timers_.empty()) return nanoseconds(-1);
+  if (clock_->is_virtual()) return external_pending_ == 0 ? nanoseconds(0) : nanoseconds(-1);
+  const auto left = timers_.top()->deadline - clock_->now();
+  return left.count() < 0 ? nanoseconds(0) : std::chrono::duration_cast<nanoseconds>(left);
+}
+
+void event_loop::fire_due_timers() noexcept {
+  const time_point now = clock_->now();
+  while (!timers_.empty() && timers_.top()->deadline <= now) timers_.pop()->fire();
+}
+
+void event_loop::run_ready_batch() noexcept {
+  // Only what is ready now: whatever these steps make ready runs on the next iteration, after
+  // I/O and timers had their turn (this is what makes sleep(0) a fair yield).
+  for (std::size_t n = ready_count_; n != 0; --n) {
+    detail::runnable* r = ready_head_;
+    ready_head_ = r->next_run;
+    if (!ready_head_) ready_tail_ = nullptr;
+    --ready_count_;
+    r->run();
+  }
+}
+
+void event_loop::run_once() {
+  ++impl_->iterations;
+  const bool may_advance =
+      clock_->is_virtual() && ready_count_ == 0 && !timers_.empty() && external_pending_ == 0;
+  auto& io_ready = impl_->io_ready;
+  io_ready.clear();
+  const bool woken = impl_->backend->poll(poll_timeout(), io_ready);
+  for (detail::runnable* r : io_ready) push_ready(*r);
+  impl_->io_waits -= io_ready.size();
+  if (woken || impl_->wake_pending.load(std::memory_order_acquire)) {
+    impl_->wake_pending.store(false, std::memory_order_release);
+    detail::runnable* list;
+    {
+      std::lock_guard lock(impl_->remote_mutex);
+      list = impl_->remote_head;
+      impl_->remote_head = impl_->remote_tail = nullptr;
+    }
+    while (list) {
+      detail::runnable* next = list->next_run;
+      push_ready(*list);
+      list = next;
+    }
+  }
+  if (may_advance && ready_count_ == 0) clock_->advance_to(timers_.top()->deadline);
+  fire_due_timers();
+  run_ready_batch();
+}
+
+void event_loop::run_until(bool (*done)(void*), void* arg) {
+  if (closed_) throw event_loop_error("the event loop is closed");
+  if (running_loop_) throw event_loop_error("this event loop is already running");
+  if (detail::current_loop) {
+    throw event_loop_error("cannot run an event loop while another loop is running");
+  }
+  detail::current_loop = this;
+  running_loop_ = true;
+  struct restore {
+    event_loop* self;
+    ~restore() {
+      self->running_loop_ = false;
+      detail::current_loop = nullptr;
+    }
+  } guard{this};
+  while (!done(arg)) run_once();
+}
+
+void event_loop::run_forever() {
+  impl_->stop_requested.store(false, std::memory_order_relaxed);
+  run_until(
+      [](void* self) {
+        return static_cast<event_loop*>(self)->impl_->stop_requested.exchange(
+            false, std::memory_order_acq_rel);
+      },
+      this);
+}
+
+void event_loop::register_task(detail::task_base& t, const detail::creation_site& site) {
+  t.set_id(++impl_->next_task_id);
+  if (debug_) t.set_site(site);
+  t.all_next = tasks_head_;
+  if (tasks_head_) tasks_head_->all_prev = &t;
+  tasks_head_ = &t;
+  ++tasks_alive_;
+  ++impl_->tasks_created;
+}
+
+void event_loop::unregister_task(detail::task_base& t) noexcept {
+  if (t.all_prev) {
+    t.all_prev->all_next = t.all_next;
+  } else {
+    tasks_head_ = t.all_next;
+  }
+  if (t.all_next) t.all_next->all_prev = t.all_prev;
+  t.all_prev = t.all_next = nullptr;
+  --tasks_alive_;
+}
+
+void event_loop::cancel_all_tasks() {
+  while (tasks_alive_ != 0) {
+    for (detail::task_base* t = tasks_head_; t; t = t->all_next) t->cancel();
+    run_until([](void* self) { return static_cast<event_loop*>(self)->tasks_alive_ == 0; },
+              this);
+  }
+}
+
+void event_loop::close() {
+  if (closed_) return;
+  if (running_loop_) throw event_loop_error("cannot close a running event loop");
+  cancel_all_tasks();
+  {
+    std::lock_guard lock(impl_->remote_mutex);
+    impl_->remote_closed = true;
+  }
+  // Callbacks still scheduled never run; drop the loop's references to them.
+  auto drop = [](detail::runnable* r) {
+    if (auto* cb = dynamic_cast<detail::callback_base*>(r)) cb->release();
+  };
+  while (detail::runnable* r = ready_head_) {
+    ready_head_ = r->next_run;
+    drop(r);
+  }
+  ready_tail_ = nullptr;
+  ready_count_ = 0;
+  for (detail::runnable* r = impl_->remote_head; r;) {
+    detail::runnable* next = r->next_run;
+    drop(r);
+    r = next;
+  }
+  impl_->remote_head = impl_->remote_tail = nullptr;
+  while (!timers_.empty()) {
+    if (auto* cb = dynamic_cast<detail::callback_base*>(timers_.pop())) cb->release();
+  }
+  std::shared_ptr<futures::executor> executor;
+  {
+    std::lock_guard lock(impl_->executor_mutex);
+    executor = std::move(impl_->executor);
+  }
+  if (executor) executor->shutdown(true);
+  closed_ = true;
+}
+
+futures::executor& event_loop::default_executor() {
+  std::lock_guard lock(impl_->executor_mutex);
+  if (!impl_->executor) {
+    impl_->executor = std::make_shared<futures::thread_pool_executor>(0, "asyncio");
+  }
+  return *impl_->executor;
+}
+
+void event_loop::set_default_executor(std::shared_ptr<futures::executor> executor) {
+  std::lock_guard lock(impl_->executor_mutex);
+  impl_->executor = std::move(executor);
+}
+
+loop_statistics event_loop::statistics() const noexcept {
+  loop_statistics s;
+  s.iterations = impl_->iterations;
+  s.task_steps = task_steps_;
+  s.callbacks_run = callbacks_run_;
+  s.tasks_created = impl_->tasks_created;
+  s.tasks_alive = tasks_alive_;
+  s.ready = ready_count_;
+  s.timers = timers_.size();
+  s.io_waits = impl_->io_waits;
+  s.external_pending = external_pending_;
+  s.slow_steps = impl_->slow_steps;
+  return s;
+}
+
+// --- callbacks ------------------------------------------------------------------------------
+
+void detail::callback_base::cancel() noexcept {
+  cancelled_.store(true, std::memory_order_release);
+  if (event_loop::current() == loop_ && armed()) {
+    loop_->cancel_timer(*this);
+    release();  // the heap's reference
+  }
+}
+
+void detail::callback_base::fire() noexcept { loop_->push_ready(*this); }
+
+void detail::callback_base::run() noexcept {
+  if (!cancelled()) {
+    const auto start = event_loop::coarse_now_ns();
+    try {
+      invoke();
+    } catch (...) {
+      threading::report_unhandled(std::current_exception(), "event loop callback");
+    }
+    loop_->note_step(start, nullptr);
+  }
+  release();
+}
+
+}  // namespace braid::asyncio

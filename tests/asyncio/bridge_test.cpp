@@ -1,0 +1,136 @@
+// co_await futures::future, to_thread, run_in_executor, run_coroutine_threadsafe.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <latch>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "braid/asyncio.hpp"
+#include "braid/futures/thread_pool_executor.hpp"
+
+namespace braid::asyncio {
+namespace {
+
+using namespace std::chrono_literals;
+
+task<int> await_future(futures::future<int> f) {
+  int v = co_await f;
+  co_return v + 1;
+}
+
+TEST(Future, AwaitingAFutureCompletedByAnotherThread) {
+  futures::promise<int> p;
+  auto f = p.get_future();
+  std::latch started(1);
+  std::thread producer([&] {
+    started.wait();
+    p.set_result(41);
+  });
+  virtual_clock clock;
+  event_loop loop(clock);
+  loop.call_soon([&started] { started.count_down(); });
+  EXPECT_EQ(loop.run_until_complete(await_future(f)), 42);
+  producer.join();
+}
+
+task<void> await_pending_future(futures::future<int> f, bool& cancelled) {
+  try {
+    co_await f;
+  } catch (const cancelled_error&) {
+    cancelled = true;
+  }
+}
+
+task<void> cancel_future_wait(futures::future<int> f, bool& cancelled) {
+  auto t = create_task(await_pending_future(f, cancelled));
+  co_await sleep(0s);  // let it reach the wait (no timers: the virtual clock stays put while
+                       // a future from another thread is awaited)
+  t.cancel();
+  co_await t;
+  EXPECT_TRUE(f.cancelled());  // the pending future was cancelled with the wait
+  EXPECT_EQ(event_loop::running().statistics().external_pending, 0u);
+}
+
+TEST(Future, CancellingTheWaitCancelsAPendingFuture) {
+  futures::promise<int> p;
+  virtual_clock clock;
+  bool cancelled = false;
+  run(cancel_future_wait(p.get_future(), cancelled), {.clock = &clock});
+  EXPECT_TRUE(cancelled);
+}
+
+task<std::string> thread_name_of_work() {
+  auto name = co_await to_thread([](int x) { return std::to_string(x) + "!"; }, 7);
+  co_return name;
+}
+
+TEST(ToThread, RunsOnTheDefaultExecutor) { EXPECT_EQ(run(thread_name_of_work()), "7!"); }
+
+task<void> stoppable(std::atomic<bool>& stopped, std::latch& running) {
+  auto op = to_thread(
+      [&stopped, &running](std::stop_token st) {
+        running.count_down();
+        while (!st.stop_requested()) std::this_thread::yield();
+        stopped = true;
+      });
+  co_await op;
+}
+
+task<void> cancel_to_thread(std::atomic<bool>& stopped, std::latch& running) {
+  auto t = create_task(stoppable(stopped, running));
+  auto wait_running = to_thread([&running] { running.wait(); });
+  co_await wait_running;
+  t.cancel();
+  bool cancelled = false;
+  try {
+    co_await t;
+  } catch (const cancelled_error&) {
+    cancelled = true;
+  }
+  EXPECT_TRUE(cancelled);
+  EXPECT_TRUE(stopped.load());  // it waited for the callable to return
+}
+
+TEST(ToThread, CancellingRequestsStopThroughTheStopToken) {
+  std::atomic<bool> stopped{false};
+  std::latch running(1);
+  run(cancel_to_thread(stopped, running));
+}
+
+task<int> on_pool(futures::executor& ex) {
+  int v = co_await run_in_executor(ex, [](int a, int b) { return a * b; }, 6, 7);
+  co_return v;
+}
+
+TEST(RunInExecutor, UsesTheGivenExecutor) {
+  futures::thread_pool_executor pool(2);
+  EXPECT_EQ(run(on_pool(pool)), 42);
+}
+
+task<int> remote_value(int v) {
+  co_await sleep(1ms);
+  co_return v * 2;
+}
+
+TEST(RunCoroutineThreadsafe, SubmitsToALoopOnAnotherThread) {
+  event_loop* loop_ptr = nullptr;
+  std::latch ready(1);
+  futures::promise<void> stop_signal;
+  auto stop_future = stop_signal.get_future();
+  std::thread loop_thread([&] {
+    event_loop loop;
+    loop_ptr = &loop;
+    ready.count_down();
+    loop.run_until_complete([](futures::future<void> f) -> task<void> { co_await f; }(stop_future));
+  });
+  ready.wait();
+  auto f = run_coroutine_threadsafe(remote_value(21), *loop_ptr);
+  EXPECT_EQ(f.result(), 42);
+  stop_signal.set_result();
+  loop_thread.join();
+}
+
+}  // namespace
+}  // namespace braid::asyncio

@@ -1,0 +1,216 @@
+// event, lock, semaphore, queues.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "braid/asyncio.hpp"
+
+namespace braid::asyncio {
+namespace {
+
+using namespace std::chrono_literals;
+using log_t = std::vector<std::string>;
+
+task<void> wait_event(event& e, log_t& log, std::string name) {
+  co_await e.wait();
+  log.push_back(name);
+}
+
+task<void> event_main(log_t& log) {
+  event e;
+  auto a = create_task(wait_event(e, log, "a"));
+  auto b = create_task(wait_event(e, log, "b"));
+  auto c = create_task(wait_event(e, log, "c"));
+  co_await sleep(1ms);
+  c.cancel();  // cancelled while waiting: leaves the queue
+  e.set();
+  co_await a;
+  co_await b;
+  bool cancelled = false;
+  try {
+    co_await c;
+  } catch (const cancelled_error&) {
+    cancelled = true;
+  }
+  EXPECT_TRUE(cancelled);
+}
+
+TEST(Event, SetWakesWaitersInOrderAndCancelLeavesTheQueue) {
+  virtual_clock clock;
+  log_t log;
+  run(event_main(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"a", "b"}));
+}
+
+task<void> locked_section(lock& l, log_t& log, std::string name) {
+  co_await l.acquire();
+  log.push_back(name + " in");
+  co_await sleep(10ms);
+  log.push_back(name + " out");
+  l.release();
+}
+
+task<void> lock_main(log_t& log) {
+  lock l;
+  auto a = create_task(locked_section(l, log, "a"));
+  auto b = create_task(locked_section(l, log, "b"));
+  auto c = create_task(locked_section(l, log, "c"));
+  co_await sleep(1ms);
+  b.cancel();  // waiting for the lock: never gets it
+  co_await a;
+  co_await c;
+  try {
+    co_await b;
+  } catch (const cancelled_error&) {
+    log.push_back("b cancelled");
+  }
+  EXPECT_FALSE(l.locked());
+}
+
+TEST(Lock, FifoAndCancellationWhileWaiting) {
+  virtual_clock clock;
+  log_t log;
+  run(lock_main(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"a in", "a out", "c in", "c out", "b cancelled"}));
+}
+
+task<void> semaphore_main() {
+  semaphore s(2);
+  co_await s.acquire();
+  co_await s.acquire();
+  EXPECT_TRUE(s.locked());
+  s.release();
+  s.release();
+  bounded_semaphore b(1);
+  EXPECT_THROW(b.release(), invalid_state_error);
+}
+
+TEST(Semaphore, CountsAndBoundedThrows) { run(semaphore_main()); }
+
+task<void> producer(queue<int>& q, int n) {
+  for (int i = 0; i < n; ++i) co_await q.put(i);
+}
+
+task<void> consumer(queue<int>& q, std::vector<int>& got, int n) {
+  for (int i = 0; i < n; ++i) {
+    int v = co_await q.get();
+    got.push_back(v);
+    q.task_done();
+  }
+}
+
+task<void> queue_main(std::vector<int>& got) {
+  queue<int> q(2);
+  auto p = create_task(producer(q, 10));
+  auto c = create_task(consumer(q, got, 10));
+  co_await q.join();
+  co_await p;
+  co_await c;
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(Queue, BoundedProducerConsumerWithJoin) {
+  std::vector<int> got;
+  run(queue_main(got));
+  EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+}
+
+task<void> get_one(queue<int>& q, std::vector<int>& got) {
+  int v = co_await q.get();
+  got.push_back(v);
+}
+
+task<void> cancel_get_main(std::vector<int>& got) {
+  queue<int> q;
+  auto a = create_task(get_one(q, got));
+  auto b = create_task(get_one(q, got));
+  co_await sleep(1ms);
+  a.cancel();  // parked in get(): takes nothing
+  q.put_nowait(7);
+  co_await b;
+  try {
+    co_await a;
+  } catch (const cancelled_error&) {
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(Queue, CancelledGetterLosesNoItem) {
+  virtual_clock clock;
+  std::vector<int> got;
+  run(cancel_get_main(got), {.clock = &clock});
+  EXPECT_EQ(got, (std::vector<int>{7}));
+}
+
+task<void> cancel_put_main() {
+  queue<int> q(1);
+  q.put_nowait(1);
+  auto p = create_task(q.put(2));
+  co_await sleep(1ms);
+  p.cancel();
+  try {
+    co_await p;
+  } catch (const cancelled_error&) {
+  }
+  EXPECT_EQ(q.qsize(), 1u);
+  int v = q.get_nowait();
+  EXPECT_EQ(v, 1);
+}
+
+TEST(Queue, CancelledPutAddsNothing) {
+  virtual_clock clock;
+  run(cancel_put_main(), {.clock = &clock});
+}
+
+task<void> get_one_log(queue<int>& q, log_t& log) {
+  int v = co_await q.get();
+  log.push_back("got " + std::to_string(v));
+}
+
+task<void> shutdown_main(log_t& log) {
+  queue<int> q;
+  q.put_nowait(1);
+  q.put_nowait(2);
+  auto g = create_task(get_one_log(q, log));
+  co_await sleep(0s);
+  q.shutdown(true);
+  EXPECT_THROW(q.put_nowait(3), queue_shut_down);
+  try {
+    co_await q.get();
+  } catch (const queue_shut_down&) {
+    log.push_back("get after shutdown");
+  }
+  co_await q.join();  // immediate shutdown counts the dropped items done
+  co_await g;
+}
+
+TEST(Queue, ShutdownImmediate) {
+  log_t log;
+  run(shutdown_main(log));
+  EXPECT_EQ(log, (log_t{"got 1", "get after shutdown"}));
+}
+
+task<void> order_main() {
+  priority_queue<int> pq;
+  lifo_queue<int> lq;
+  for (int v : {3, 1, 2}) {
+    pq.put_nowait(v);
+    lq.put_nowait(v);
+  }
+  std::vector<int> p, l;
+  for (int i = 0; i < 3; ++i) {
+    int a = co_await pq.get();
+    int b = co_await lq.get();
+    p.push_back(a);
+    l.push_back(b);
+  }
+  EXPECT_EQ(p, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(l, (std::vector<int>{2, 1, 3}));
+  EXPECT_THROW(pq.get_nowait(), queue_empty);
+}
+
+TEST(Queue, PriorityAndLifoOrder) { run(order_main()); }
+
+}  // namespace
+}  // namespace braid::asyncio

@@ -1,0 +1,319 @@
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "braid/asyncio.hpp"
+#include "support/excepthook_capture.hpp"
+
+namespace braid::asyncio {
+namespace {
+
+using namespace std::chrono_literals;
+using log_t = std::vector<std::string>;
+
+task<int> add(int a, int b) {
+  co_await sleep(10ms);
+  co_return a + b;
+}
+
+task<void> sleep_task() { co_await sleep(1ms); }
+
+task<int> main_add() {
+  int v = co_await add(1, 2);
+  co_return v * 10;
+}
+
+TEST(Task, RunReturnsTheMainValue) {
+  virtual_clock clock;
+  EXPECT_EQ(run(main_add(), {.clock = &clock}), 30);
+}
+
+task<void> record(log_t& log, std::string name, std::chrono::milliseconds d) {
+  co_await sleep(d);
+  log.push_back(name);
+}
+
+task<void> three(log_t& log) {
+  auto a = create_task(record(log, "a", 30ms));
+  auto b = create_task(record(log, "b", 10ms));
+  auto c = create_task(record(log, "c", 20ms));
+  co_await a;
+  co_await b;
+  co_await c;
+}
+
+TEST(Task, TasksRunConcurrentlyInTimerOrderOnVirtualTime) {
+  virtual_clock clock;
+  log_t log;
+  const auto start = clock.now();
+  run(three(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"b", "c", "a"}));
+  EXPECT_EQ(clock.now() - start, 30ms);
+}
+
+task<void> ping(log_t& log, std::string name) {
+  for (int i = 0; i < 3; ++i) {
+    log.push_back(name + std::to_string(i));
+    co_await sleep(0s);
+  }
+}
+
+task<void> interleave(log_t& log) {
+  auto a = create_task(ping(log, "a"));
+  auto b = create_task(ping(log, "b"));
+  co_await a;
+  co_await b;
+}
+
+TEST(Task, SleepZeroYieldsOnce) {
+  log_t log;
+  run(interleave(log));
+  EXPECT_EQ(log, (log_t{"a0", "b0", "a1", "b1", "a2", "b2"}));
+}
+
+task<void> sleeper(log_t& log) {
+  log.push_back("start");
+  try {
+    co_await sleep(1h);
+  } catch (const cancelled_error&) {
+    log.push_back("cancelled");
+    throw;
+  }
+}
+
+task<void> cancel_sleeper(log_t& log) {
+  auto t = create_task(sleeper(log));
+  co_await sleep(1s);
+  EXPECT_TRUE(t.cancel());
+  EXPECT_EQ(t.cancelling(), 1u);
+  bool thrown = false;
+  try {
+    co_await t;
+  } catch (const cancelled_error&) {
+    thrown = true;
+  }
+  EXPECT_TRUE(thrown);
+  EXPECT_TRUE(t.cancelled());
+  EXPECT_FALSE(t.cancel());
+  auto stats = event_loop::running().statistics();
+  EXPECT_EQ(stats.timers, 0u);  // the cancelled sleep left no timer behind
+}
+
+TEST(Task, CancelDuringSleepRemovesTheTimerAndThrowsCancelledError) {
+  virtual_clock clock;
+  log_t log;
+  const auto start = clock.now();
+  run(cancel_sleeper(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"start", "cancelled"}));
+  EXPECT_EQ(clock.now() - start, 1s);
+}
+
+task<void> cancel_before_start(log_t& log) {
+  auto t = create_task(sleeper(log));
+  t.cancel();
+  try {
+    co_await t;
+  } catch (const cancelled_error&) {
+    log.push_back("awaiter saw cancel");
+  }
+}
+
+TEST(Task, CancelBeforeTheFirstStepNeverRunsTheBody) {
+  log_t log;
+  run(cancel_before_start(log));
+  EXPECT_EQ(log, (log_t{"awaiter saw cancel"}));
+}
+
+task<void> swallow_once(log_t& log) {
+  try {
+    co_await sleep(1h);
+  } catch (const cancelled_error&) {
+    log.push_back("caught");
+  }
+  auto self = current_task();
+  log.push_back("cancelling=" + std::to_string(self.cancelling()));
+  self.uncancel();
+  co_await sleep(1s);
+  log.push_back("slept again");
+}
+
+task<void> uncancel_main(log_t& log) {
+  auto t = create_task(swallow_once(log));
+  co_await sleep(0s);
+  t.cancel();
+  co_await t;
+}
+
+TEST(Task, UncancelWithdrawsARequest) {
+  virtual_clock clock;
+  log_t log;
+  run(uncancel_main(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"caught", "cancelling=1", "slept again"}));
+}
+
+task<void> fail_after(std::chrono::milliseconds d) {
+  co_await sleep(d);
+  throw std::runtime_error("boom");
+}
+
+task<void> drop_failed_handle() {
+  {
+    auto t = create_task(fail_after(1ms), "dropper");
+    co_await sleep(10ms);
+    EXPECT_TRUE(t.done());
+  }  // handle destroyed here: reported now
+  co_await sleep(1ms);
+}
+
+TEST(Task, UnobservedErrorIsReportedWhenTheLastHandleGoes) {
+  test::excepthook_capture capture;
+  virtual_clock clock;
+  run(drop_failed_handle(), {.clock = &clock});
+  auto reports = capture.reports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].what, "boom");
+  EXPECT_NE(reports[0].where.find("dropper"), std::string::npos);
+}
+
+task<void> observe_failed() {
+  auto t = create_task(fail_after(1ms));
+  try {
+    co_await t;
+  } catch (const std::runtime_error&) {
+  }
+}
+
+TEST(Task, ObservedErrorIsNotReported) {
+  test::excepthook_capture capture;
+  virtual_clock clock;
+  run(observe_failed(), {.clock = &clock});
+  EXPECT_TRUE(capture.reports().empty());
+}
+
+task<void> detach_failing() {
+  create_task(fail_after(5ms), "detached-one").detach();
+  co_await sleep(10ms);
+}
+
+TEST(Task, DetachedTaskFailureIsReported) {
+  test::excepthook_capture capture;
+  virtual_clock clock;
+  run(detach_failing(), {.clock = &clock});
+  auto reports = capture.reports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_NE(reports[0].where.find("detached task 'detached-one'"), std::string::npos);
+}
+
+task<void> nested_run() {
+  bool thrown = false;
+  try {
+    run(main_add());
+  } catch (const event_loop_error&) {
+    thrown = true;
+  }
+  EXPECT_TRUE(thrown);
+  co_return;
+}
+
+TEST(Task, RunInsideARunningLoopThrows) { run(nested_run()); }
+
+task<void> names_and_tasks() {
+  auto self = current_task();
+  EXPECT_EQ(self.name(), "main");
+  auto t = create_task(sleep_task(), "worker");
+  EXPECT_EQ(t.name(), "worker");
+  t.set_name("renamed");
+  auto all = all_tasks();
+  EXPECT_EQ(all.size(), 2u);
+  co_await t;
+  EXPECT_EQ(all_tasks().size(), 1u);
+}
+
+TEST(Task, CurrentTaskAllTasksAndNames) { run(names_and_tasks()); }
+
+task<void> left_running(log_t& log) {
+  create_task(sleeper(log)).detach();
+  co_await sleep(0s);
+}
+
+TEST(Task, RunCancelsTasksStillRunningAtTheEnd) {
+  log_t log;
+  run(left_running(log));
+  EXPECT_EQ(log, (log_t{"start", "cancelled"}));
+}
+
+task<void> callbacks(log_t& log) {
+  auto& loop = event_loop::running();
+  loop.call_later(20ms, [&log] { log.push_back("later20"); });
+  auto h = loop.call_later(10ms, [&log] { log.push_back("cancelled one"); });
+  loop.call_soon([&log] { log.push_back("soon1"); });
+  loop.call_soon([&log] { log.push_back("soon2"); });
+  loop.call_at(loop.time() + 5ms, [&log] { log.push_back("at5"); });
+  h.cancel();
+  EXPECT_TRUE(h.cancelled());
+  co_await sleep(30ms);
+}
+
+TEST(Loop, CallSoonCallLaterCallAtAndCancel) {
+  virtual_clock clock;
+  log_t log;
+  run(callbacks(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"soon1", "soon2", "at5", "later20"}));
+}
+
+TEST(Loop, CallSoonThreadsafeFromAnotherThread) {
+  event_loop loop;
+  std::thread other([&loop] { loop.call_soon_threadsafe([&loop] { loop.stop(); }); });
+  loop.run_forever();  // returns only once the other thread's callback ran
+  other.join();
+  EXPECT_GE(loop.statistics().callbacks_run, 1u);
+}
+
+TEST(Loop, RunUntilCompleteAndStatistics) {
+  virtual_clock clock;
+  event_loop loop(clock);
+  EXPECT_EQ(loop.run_until_complete(main_add()), 30);
+  auto s = loop.statistics();
+  EXPECT_EQ(s.tasks_created, 1u);
+  EXPECT_EQ(s.tasks_alive, 0u);
+  EXPECT_GE(s.task_steps, 2u);
+}
+
+task<void> busy_step() {
+  const auto until = std::chrono::steady_clock::now() + 60ms;
+  while (std::chrono::steady_clock::now() < until) {
+  }
+  co_return;
+}
+
+TEST(Loop, WatchdogReportsABlockingStepWithTheTaskName) {
+  event_loop loop;
+  loop.set_debug(true);
+  loop.set_slow_callback_duration(20ms);
+  std::vector<slow_step_info> seen;
+  loop.set_slow_step_hook([&seen](const slow_step_info& i) { seen.push_back(i); });
+  auto h = loop.create_task(busy_step(), "hog");
+  loop.run_until_complete(sleep_task());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].what, "task 'hog'");
+  EXPECT_GE(seen[0].duration, 20ms);
+  EXPECT_NE(seen[0].created_at.find("task_test.cpp"), std::string::npos);
+}
+
+task<void> interrupt_me() {
+  std::raise(SIGINT);
+  co_await sleep(1h);
+}
+
+TEST(Run, SigintCancelsTheMainTaskAndRestoresTheHandler) {
+  virtual_clock clock;
+  EXPECT_THROW(run(interrupt_me(), {.clock = &clock}), interrupted_error);
+  struct sigaction now {};
+  sigaction(SIGINT, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, SIG_DFL);
+}
+
+}  // namespace
+}  // namespace braid::asyncio
