@@ -97,7 +97,7 @@ struct thread_pool_executor::impl {
                                         // workers subtract a whole batch when it is done)
   std::atomic<unsigned> spinning{0};
   std::atomic<unsigned> sleeping{0};
-  std::atomic<bool> waking{false};  // a wake_one() is in flight: the woken worker has not run yet
+  std::atomic<bool> waking{false};  // a wake_one() was sent and no worker has begun to park since
   futex_word wake_epoch{0};
 
   static thread_local worker* current;
@@ -329,15 +329,20 @@ struct thread_pool_executor::impl {
   }
 
   void park(worker& self) {
+    // Entering park ends any wake in flight. This is what makes skipping wakes safe: a producer
+    // that saw `waking` set and sent no wake published its work before reading the flag, and this
+    // worker clears the flag before re-checking the queues, so (seq_cst on both sides) either the
+    // producer saw the flag cleared and wakes someone, or this re-check sees its work.
+    waking.store(false, std::memory_order_seq_cst);
     const std::uint32_t epoch = wake_epoch.load(std::memory_order_acquire);
     sleeping.fetch_add(1, std::memory_order_seq_cst);
     std::atomic_thread_fence(std::memory_order_seq_cst);
     if (!work_visible()) {
       self.parked.fetch_add(1, std::memory_order_relaxed);
       threading::detail::futex_wait(wake_epoch, epoch);
-      // Whoever woke us (or a spurious wake) ends the wake in flight; if work remains after we
-      // take ours, take_global() calls work_arrived() and the chain goes on.
-      waking.store(false, std::memory_order_release);
+      // Woken (or spuriously): let the next submit wake another worker if this one is not
+      // enough; take_global() also calls work_arrived() when it leaves work behind.
+      waking.store(false, std::memory_order_seq_cst);
     }
     sleeping.fetch_sub(1, std::memory_order_seq_cst);
   }

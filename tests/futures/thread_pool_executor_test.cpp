@@ -201,5 +201,23 @@ TEST(ThreadPoolExecutor, CancelledQueuedTaskNeverRuns) {
   EXPECT_THROW(victim.result(), cancelled_error);
 }
 
+// Regression: a worker that registered as sleeping but found work in its last re-check left the
+// "a wake is in flight" flag set, so later submits never woke it again and the pool hung with
+// work queued (seen in the submit_result benchmark with one worker). Bursts separated by full
+// drains make the worker park and get woken many times; the ctest timeout catches a hang.
+TEST(ThreadPoolExecutor, ManyParkAndWakeCyclesNeverLoseWork) {
+  for (std::size_t workers : {std::size_t{1}, std::size_t{2}}) {
+    thread_pool_executor pool(workers);
+    for (int round = 0; round < 2000; ++round) {
+      std::vector<future<void>> fs;
+      const int burst = (round % 10 == 0) ? 5000 : 1 + round % 7;
+      for (int i = 0; i < burst; ++i) fs.push_back(pool.submit([] {}));
+      for (auto& f : fs) {
+        ASSERT_TRUE(f.wait_for(std::chrono::seconds(10))) << "round " << round << ": work lost";
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace braid::futures
