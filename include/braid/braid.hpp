@@ -5,4 +5,5 @@
 
 #include "braid/asyncio.hpp"
 #include "braid/futures.hpp"
+#include "braid/multiprocessing.hpp"
 #include "braid/threading.hpp"

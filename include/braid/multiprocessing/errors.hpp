@@ -1,0 +1,95 @@
+#pragma once
+/// \file
+/// The typed errors of braid::multiprocessing and process_pool_executor.
+
+#include <string>
+#include <sys/types.h>
+
+#include "braid/error.hpp"
+#include "braid/futures/errors.hpp"
+#include "braid/threading/errors.hpp"
+
+namespace braid::multiprocessing {
+
+/// A task raised an exception in a worker process. Carries the exception's (demangled) type name,
+/// its message and the worker's stack, as text, where the exception was caught. what() is
+/// "<type>: <message>".
+class remote_error : public braid::error {
+ public:
+  remote_error(std::string type_name, std::string message, std::string stack)
+      : braid::error(type_name + ": " + message),
+        type_name_(std::move(type_name)),
+        message_(std::move(message)),
+        stack_(std::move(stack)) {}
+  /// The demangled type of the exception thrown in the worker, e.g. "std::out_of_range".
+  const std::string& type_name() const noexcept { return type_name_; }
+  /// The exception's what().
+  const std::string& message() const noexcept { return message_; }
+  /// The worker's stack at the point the exception was caught, one frame a line.
+  const std::string& stack() const noexcept { return stack_; }
+
+ private:
+  std::string type_name_, message_, stack_;
+};
+
+/// The worker process running the task died (crashed, was killed, or exited) before the task
+/// finished. Only the tasks that worker was running fail with it; the pool replaces the worker.
+class worker_died : public braid::error {
+ public:
+  worker_died(pid_t pid, int signal, int exit_code, const std::string& text)
+      : braid::error(text), pid_(pid), signal_(signal), exit_code_(exit_code) {}
+  /// The process id of the dead worker.
+  pid_t pid() const noexcept { return pid_; }
+  /// The signal that killed it (SIGSEGV, SIGKILL, ...), or 0 if it exited.
+  int signal() const noexcept { return signal_; }
+  /// Its exit code if it exited, or -1 if a signal killed it.
+  int exit_code() const noexcept { return exit_code_; }
+
+ private:
+  pid_t pid_;
+  int signal_;
+  int exit_code_;
+};
+
+/// The process pool cannot run work any more: a worker's initializer threw, the worker binary
+/// does not match this program, or no worker process could be started (Python's
+/// BrokenProcessPool).
+class broken_process_pool : public futures::broken_executor {
+ public:
+  using futures::broken_executor::broken_executor;
+};
+
+/// A start method cannot be used here, such as `fork` in a process that already runs threads.
+class start_method_error : public braid::error {
+ public:
+  using braid::error::error;
+};
+
+/// A value could not be sent to or received from another process: it failed to serialise, a
+/// message was malformed, or the other side is gone.
+class transfer_error : public braid::error {
+ public:
+  using braid::error::error;
+};
+
+/// The process holding a process-shared lock died while holding it. The lock was made consistent
+/// and handed to the caller; the data it protected may be half-updated. Reported through
+/// braid::threading's excepthook by the acquiring call.
+class owner_died : public braid::error {
+ public:
+  using braid::error::error;
+};
+
+// The same errors as braid::threading's barrier and queues.
+using threading::broken_barrier_error;
+using threading::queue_empty;
+using threading::queue_full;
+
+/// recv() on a connection whose other end is closed and has nothing left to read (Python's
+/// EOFError).
+class eof_error : public braid::error {
+ public:
+  using braid::error::error;
+};
+
+}  // namespace braid::multiprocessing

@@ -1,0 +1,92 @@
+#pragma once
+/// \file
+/// braid::multiprocessing::value<T> and array<T>: Python's multiprocessing.Value and Array,
+/// typed. Each lives in its own shared-memory block with a robust reentrant lock, is owned by
+/// its creator (which unlinks the name on destruction), and travels to other processes by name.
+
+#include <cstddef>
+#include <optional>
+#include <type_traits>
+
+#include "braid/multiprocessing/detail/shared_object.hpp"
+
+namespace braid::multiprocessing {
+
+/// The lock guarding a value or array (Python's get_lock()): acquire()/release(), usable with
+/// lock_guard. Refers to the object's memory: must not outlive it.
+class lock_view {
+ public:
+  explicit lock_view(pthread_mutex_t* m) noexcept : m_(m) {}
+  bool acquire(bool blocking = true, std::optional<std::chrono::nanoseconds> timeout = {}) {
+    if (!blocking) return detail::try_lock_mutex(m_);
+    return detail::lock_mutex(m_, detail::deadline_after(timeout));
+  }
+  void release() { detail::unlock_mutex(m_); }
+
+ private:
+  pthread_mutex_t* m_;
+};
+
+namespace detail {
+template <class T>
+struct alignas(std::max_align_t) value_state {
+  explicit value_state(const T& v) : value(v) { init_mutex(&m, true); }
+  pthread_mutex_t m;
+  T value;
+};
+struct alignas(std::max_align_t) array_state {
+  explicit array_state(std::size_t n) : size(n) { init_mutex(&m, true); }
+  pthread_mutex_t m;
+  std::size_t size;
+};
+}  // namespace detail
+
+/// One T in shared memory. T must be trivially copyable (no pointers into one process's memory).
+/// get() and set() take the lock; get_lock() lets a read-modify-write hold it.
+/// Thread- and process-safe.
+template <class T>
+class value : public detail::shared_object<detail::value_state<T>> {
+  static_assert(std::is_trivially_copyable_v<T>,
+                "multiprocessing::value<T>: T must be trivially copyable to live in shared "
+                "memory (a std::string or std::vector points into one process's heap)");
+
+ public:
+  explicit value(const T& initial = T{}) { this->create(0, initial); }
+  explicit value(detail::empty_tag) {}
+
+  T get() const {
+    detail::mutex_guard g(&this->state_->m);
+    return this->state_->value;
+  }
+  void set(const T& v) {
+    detail::mutex_guard g(&this->state_->m);
+    this->state_->value = v;
+  }
+  lock_view get_lock() const noexcept { return lock_view(&this->state_->m); }
+  /// The value itself, unlocked (Python's .value under get_lock()).
+  T& raw() const noexcept { return this->state_->value; }
+};
+
+/// A fixed-size array of T in shared memory (Python's multiprocessing.Array). Element access is
+/// unlocked, as in Python's; hold get_lock() to update several elements together.
+template <class T>
+class array : public detail::shared_object<detail::array_state> {
+  static_assert(std::is_trivially_copyable_v<T>,
+                "multiprocessing::array<T>: T must be trivially copyable");
+
+ public:
+  explicit array(std::size_t n, const T& fill = T{}) {
+    this->create(n * sizeof(T), n);
+    for (std::size_t i = 0; i < n; ++i) new (data() + i) T(fill);
+  }
+  explicit array(detail::empty_tag) {}
+
+  std::size_t size() const noexcept { return this->state_->size; }
+  T* data() const noexcept { return reinterpret_cast<T*>(this->state_ + 1); }
+  T& operator[](std::size_t i) const noexcept { return data()[i]; }
+  T* begin() const noexcept { return data(); }
+  T* end() const noexcept { return data() + size(); }
+  lock_view get_lock() const noexcept { return lock_view(&this->state_->m); }
+};
+
+}  // namespace braid::multiprocessing

@@ -1,0 +1,70 @@
+#pragma once
+// Starting worker processes and the worker's side of the protocol.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "braid/multiprocessing/detail/code_ref.hpp"
+#include "braid/multiprocessing/remote_call.hpp"
+#include "braid/multiprocessing/start_method.hpp"
+
+namespace braid::multiprocessing::detail {
+
+/// The environment variable that makes a re-executed binary a worker; its value is the
+/// descriptor number of the worker's socket.
+inline constexpr const char* worker_env = "BRAID_MULTIPROCESSING_WORKER";
+
+enum class worker_mode : std::uint8_t { pool = 0, process = 1 };
+
+/// A started child: its pid, its end of the socket and a pidfd (all close-on-exec).
+struct child {
+  pid_t pid = -1;
+  int fd = -1;
+  int pidfd = -1;
+};
+
+/// Forks workers from a process that was single-threaded when the pool was created.
+class fork_server {
+ public:
+  /// Throws start_method_error if this process runs more than one thread.
+  fork_server();
+  ~fork_server();
+  fork_server(const fork_server&) = delete;
+  fork_server& operator=(const fork_server&) = delete;
+  /// A new worker, a child of this process (CLONE_PARENT). Throws std::system_error.
+  child start_worker();
+
+ private:
+  std::mutex mutex_;
+  pid_t pid_ = -1;
+  int fd_ = -1;
+};
+
+/// Starts a worker: posix_spawn of /proc/self/exe, or through `server` for the fork method.
+/// Throws std::system_error.
+child start_child(fork_server* server);
+
+/// The hello message body: identity checks, the mode and the initializer call.
+std::string encode_hello(worker_mode mode, const remote_call& initializer);
+
+/// pidfd_open(2) and pidfd_send_signal(2) (glibc 2.36's <sys/pidfd.h> lacks extern "C").
+int open_pidfd(pid_t pid) noexcept;
+int signal_pidfd(int pidfd, int signal) noexcept;
+
+
+/// Runs the worker protocol on `fd`; returns the exit code. Never throws.
+int run_worker(int fd) noexcept;
+
+/// Builds the error the parent stores for a task that threw in the worker.
+std::exception_ptr decode_remote_error(const std::string& body);
+
+/// Waits for `pid` (EINTR-safe) and describes how it ended: sets signal (0 if it exited) and
+/// exit code (-1 if signalled).
+void reap(pid_t pid, int& signal, int& exit_code) noexcept;
+
+}  // namespace braid::multiprocessing::detail

@@ -1,0 +1,237 @@
+// The worker's side: entering worker mode before main, the message loop, and reporting errors.
+
+#include <cxxabi.h>
+#include <execinfo.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+#include "braid/multiprocessing/detail/serialize.hpp"
+#include "braid/multiprocessing/errors.hpp"
+#include "detail/wire.hpp"
+#include "detail/worker.hpp"
+
+namespace braid::multiprocessing::detail {
+
+__attribute__((noinline)) void worker_anchor() noexcept { asm volatile(""); }
+
+namespace {
+
+std::string demangle(const char* name) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(name, nullptr, nullptr, &status),
+                                             std::free);
+  return status == 0 && out ? std::string(out.get()) : std::string(name);
+}
+
+std::string executable_identity() {
+  struct stat st {};
+  if (::stat("/proc/self/exe", &st) != 0) return "?";
+  std::ostringstream s;
+  s << st.st_dev << ':' << st.st_ino << ':' << st.st_size << ':' << st.st_mtim.tv_sec << '.'
+    << st.st_mtim.tv_nsec;
+  return s.str();
+}
+
+// "binary(_ZN3fooEv+0x1c) [0x...]" -> "binary(foo()+0x1c) [0x...]"
+std::string readable_frame(const char* symbol) {
+  std::string s(symbol);
+  const auto open = s.find('(');
+  const auto plus = s.find('+', open == std::string::npos ? 0 : open);
+  if (open == std::string::npos || plus == std::string::npos || plus == open + 1) return s;
+  const std::string mangled = s.substr(open + 1, plus - open - 1);
+  return s.substr(0, open + 1) + demangle(mangled.c_str()) + s.substr(plus);
+}
+
+std::string current_stack() {
+  void* frames[64];
+  const int n = ::backtrace(frames, 64);
+  std::string out;
+  char** symbols = ::backtrace_symbols(frames, n);
+  for (int i = 0; i < n; ++i) {
+    out += "  #" + std::to_string(i) + ' ';
+    out += symbols != nullptr ? readable_frame(symbols[i]) : std::string("?");
+    out += '\n';
+  }
+  std::free(symbols);  // NOLINT: backtrace_symbols allocates with malloc
+  return out;
+}
+
+struct error_text {
+  std::string type, message, stack;
+  template <class A>
+  void serialize(A& ar) {
+    ar(type, message, stack);
+  }
+};
+
+// Called inside a catch block.
+error_text describe_current_exception() {
+  error_text e;
+  const std::type_info* type = abi::__cxa_current_exception_type();
+  e.type = type != nullptr ? demangle(type->name()) : "unknown exception";
+  try {
+    throw;
+  } catch (const std::exception& ex) {
+    e.message = ex.what();
+  } catch (...) {
+    e.message = "(not a std::exception)";
+  }
+  e.stack = current_stack();
+  return e;
+}
+
+struct hello_message {
+  code_ref anchor;
+  std::string identity;
+  std::uint8_t mode = 0;
+  std::string init;
+  std::int64_t parent = 0;  // the pool's process id
+  template <class A>
+  void serialize(A& ar) {
+    ar(anchor, identity, mode, init, parent);
+  }
+};
+
+void close_all(std::vector<int>& fds) {
+  for (int fd : fds) {
+    if (fd >= 0) ::close(fd);
+  }
+  fds.clear();
+}
+
+int fatal(int fd, const std::string& text, int code) {
+  send_message(fd, kind::fatal, 0, text);
+  return code;
+}
+
+int serve(int fd, worker_mode mode) {
+  header h;
+  std::string body;
+  std::vector<int> fds;
+  for (;;) {
+    close_all(fds);
+    if (!recv_message(fd, h, body, &fds)) return 0;
+    if (h.kind != static_cast<std::uint32_t>(kind::task)) continue;
+    std::string result;
+    bool failed = false;
+    try {
+      fd_provider provide(fds);
+      run_call(body, result);
+    } catch (...) {
+      failed = true;
+      const error_text e = describe_current_exception();
+      if (mode == worker_mode::process) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "braid: process %d: unhandled exception: %s: %s\n%s",
+                     static_cast<int>(::getpid()), e.type.c_str(), e.message.c_str(),
+                     e.stack.c_str());
+      } else {
+        result = encode_value(e);
+      }
+    }
+    std::fflush(stdout);
+    std::fflush(stderr);
+    if (mode == worker_mode::process) {
+      close_all(fds);
+      return failed ? 1 : 0;
+    }
+    send_message(fd, failed ? kind::failure : kind::result, h.id, result);
+  }
+}
+
+}  // namespace
+
+std::string encode_hello(worker_mode mode, const remote_call& initializer) {
+  hello_message m;
+  m.anchor = locate_code(reinterpret_cast<std::uintptr_t>(&worker_anchor));
+  m.identity = executable_identity();
+  m.mode = static_cast<std::uint8_t>(mode);
+  m.init = initializer.encoded().bytes;
+  m.parent = ::getpid();
+  return encode_value(m);
+}
+
+std::exception_ptr decode_remote_error(const std::string& body) {
+  try {
+    auto e = decode_value<error_text>(body);
+    return std::make_exception_ptr(
+        remote_error(std::move(e.type), std::move(e.message), std::move(e.stack)));
+  } catch (...) {
+    return std::current_exception();
+  }
+}
+
+int run_worker(int fd) noexcept {
+  try {
+    header h;
+    std::string body;
+    std::vector<int> fds;
+    if (!recv_message(fd, h, body, &fds) || h.kind != static_cast<std::uint32_t>(kind::hello)) {
+      return 70;
+    }
+    const auto hello = decode_value<hello_message>(body);
+    if (hello.identity != executable_identity()) {
+      return fatal(fd, "the worker's binary is not the parent's (it was replaced on disk)", 71);
+    }
+    if (resolve_code(hello.anchor) != reinterpret_cast<std::uintptr_t>(&worker_anchor)) {
+      return fatal(fd, "the worker's binary is laid out differently from the parent's", 71);
+    }
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    if (static_cast<worker_mode>(hello.mode) == worker_mode::pool) {
+      // A pool worker dies with the pool's manager thread (which spawned it), so a parent that
+      // crashes or is killed leaves no orphan workers behind.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != static_cast<pid_t>(hello.parent)) return 0;
+    }
+    if (!hello.init.empty()) {
+      try {
+        fd_provider provide(fds);
+        std::string ignored;
+        run_call(hello.init, ignored);
+      } catch (...) {
+        const error_text e = describe_current_exception();
+        close_all(fds);
+        return fatal(fd, "a worker's initializer threw " + e.type + ": " + e.message, 72);
+      }
+    }
+    close_all(fds);
+    return serve(fd, static_cast<worker_mode>(hello.mode));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "braid: worker %d: %s\n", static_cast<int>(::getpid()), e.what());
+    return 73;
+  } catch (...) {
+    return 73;
+  }
+}
+
+}  // namespace braid::multiprocessing::detail
+
+namespace {
+
+/// Runs before main in every process of a program linked with braid_multiprocessing: in a worker
+/// started by spawn, it serves the parent and exits, so main (and a test runner) never runs.
+__attribute__((constructor)) void braid_multiprocessing_enter_worker() {
+  using namespace braid::multiprocessing::detail;
+  const char* spec = std::getenv(worker_env);
+  if (spec == nullptr) return;
+  const int fd = std::atoi(spec);
+  ::unsetenv(worker_env);  // processes the worker starts are not workers
+  const int code = run_worker(fd);
+  std::fflush(nullptr);
+  ::_exit(code);
+}
+
+}  // namespace

@@ -1,0 +1,336 @@
+#include "braid/multiprocessing/process_pool_executor.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <latch>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "braid/futures/thread_pool_executor.hpp"
+#include "braid/futures/wait.hpp"
+#include "multiprocessing/leak_check.hpp"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define BRAID_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define BRAID_TEST_SANITIZED 1
+#endif
+#endif
+
+namespace mp = braid::multiprocessing;
+namespace futures = braid::futures;
+
+namespace {
+
+using process_pool_executor_test = braid_test::leak_checked;
+
+int square(int x) { return x * x; }
+std::string shout(std::string s, int n) { return s + std::string(static_cast<std::size_t>(n), '!'); }
+int my_pid() { return static_cast<int>(::getpid()); }
+
+bool file_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+void touch(const std::string& path) { std::ofstream(path) << "x"; }
+
+// Workload for a worker: waits (polling, in the worker) until `path` exists.
+int wait_for_file(std::string path) {
+  while (!file_exists(path)) ::usleep(1000);
+  return 1;
+}
+
+std::string temp_path(const std::string& tag) {
+  return "/tmp/braid-mp-test-" + std::to_string(::getpid()) + "-" + tag;
+}
+
+struct custom_error : std::exception {
+  const char* what() const noexcept override { return "custom failure"; }
+};
+
+int g_initialized = 0;
+void init_worker(int value) { g_initialized = value; }
+int read_initialized() { return g_initialized; }
+void init_throws() { throw std::logic_error("no config"); }
+
+// Crashes on the first attempt (when the marker does not exist yet), succeeds afterwards.
+int crash_once(std::string marker) {
+  if (!file_exists(marker)) {
+    touch(marker);
+    std::abort();
+  }
+  return 42;
+}
+
+struct unsendable {
+  int x = 0;
+  template <class A>
+  void save(A&) const {
+    throw std::runtime_error("cannot encode unsendable");
+  }
+  template <class A>
+  void load(A&) {}
+};
+
+}  // namespace
+
+TEST_F(process_pool_executor_test, SubmitRunsFunctionsAndLambdasInOtherProcesses) {
+  mp::process_pool_executor pool(2);
+  EXPECT_EQ(pool.submit(square, 7).result(), 49);
+  EXPECT_EQ(pool.submit(&shout, std::string("hi"), 3).result(), "hi!!!");
+  EXPECT_EQ(pool.submit([](std::vector<int> v) { return v.size(); }, std::vector<int>{1, 2, 3})
+                .result(),
+            3u);
+  EXPECT_NE(pool.submit(my_pid).result(), static_cast<int>(::getpid()));
+  pool.submit([] {}).result();  // void results
+}
+
+TEST_F(process_pool_executor_test, ExceptionsComeBackWithTypeMessageAndStack) {
+  mp::process_pool_executor pool(1);
+  auto expect_remote = [&](auto fut, const std::string& type, const std::string& message) {
+    try {
+      fut.result();
+      ADD_FAILURE() << "no exception";
+    } catch (const mp::remote_error& e) {
+      EXPECT_EQ(e.type_name(), type);
+      EXPECT_EQ(e.message(), message);
+      EXPECT_FALSE(e.stack().empty());
+      EXPECT_EQ(std::string(e.what()), type + ": " + message);
+    }
+  };
+  expect_remote(pool.submit([](int i) -> int { return std::vector<int>{}.at(static_cast<std::size_t>(i)); }, 3),
+                "std::out_of_range", "vector::_M_range_check: __n (which is 3) >= this->size() (which is 0)");
+  expect_remote(pool.submit([] { throw std::runtime_error("bad thing"); }), "std::runtime_error",
+                "bad thing");
+  expect_remote(pool.submit([] { throw custom_error(); }), "(anonymous namespace)::custom_error",
+                "custom failure");
+  expect_remote(pool.submit([] { throw 7; }), "int", "(not a std::exception)");
+  // The worker survived all of that.
+  EXPECT_EQ(pool.submit(square, 3).result(), 9);
+  EXPECT_EQ(pool.workers_started(), 1u);
+}
+
+TEST_F(process_pool_executor_test, EachKindOfCrashFailsOnlyItsTaskAndThePoolGoesOn) {
+  mp::process_pool_executor pool(2);
+  auto check = [](auto fut, int sig, int code) {
+    try {
+      fut.result();
+      ADD_FAILURE() << "no exception";
+    } catch (const mp::worker_died& e) {
+      EXPECT_EQ(e.signal(), sig) << e.what();
+      EXPECT_EQ(e.exit_code(), code) << e.what();
+      EXPECT_GT(e.pid(), 0);
+    }
+  };
+  check(pool.submit([] { std::abort(); }), SIGABRT, -1);
+#ifdef BRAID_TEST_SANITIZED
+  // A sanitizer catches the segfault, reports it and ends the worker its own way.
+  EXPECT_THROW(pool.submit([] { ::raise(SIGSEGV); }).result(), mp::worker_died);
+#else
+  check(pool.submit([] { ::raise(SIGSEGV); }), SIGSEGV, -1);
+#endif
+  check(pool.submit([] { ::kill(::getpid(), SIGKILL); }), SIGKILL, -1);
+  check(pool.submit([] { std::exit(3); }), 0, 3);
+  std::vector<futures::future<int>> ok;
+  for (int i = 0; i < 20; ++i) ok.push_back(pool.submit(square, i));
+  auto bad = pool.submit([] { std::abort(); });
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(ok[static_cast<std::size_t>(i)].result(), i * i);
+  check(std::move(bad), SIGABRT, -1);
+  EXPECT_EQ(pool.submit(square, 5).result(), 25);
+}
+
+TEST_F(process_pool_executor_test, MaxRetriesRestartsATaskWhoseWorkerDied) {
+  const std::string marker = temp_path("retry");
+  ::unlink(marker.c_str());
+  mp::process_pool_options options;
+  options.max_workers = 1;
+  options.max_retries = 1;
+  mp::process_pool_executor pool(std::move(options));
+  EXPECT_EQ(pool.submit(crash_once, marker).result(), 42);
+  EXPECT_EQ(pool.workers_started(), 2u);
+  ::unlink(marker.c_str());
+}
+
+TEST_F(process_pool_executor_test, RecyclingWithABacklogFarLargerThanWorkersTimesLimit) {
+  mp::process_pool_executor pool(2, {}, 3);
+  std::vector<futures::future<int>> results;
+  for (int i = 0; i < 300; ++i) results.push_back(pool.submit(square, i));
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(results[static_cast<std::size_t>(i)].result(), i * i);
+  EXPECT_GE(pool.workers_started(), 100u);
+}
+
+TEST_F(process_pool_executor_test, WorksFromAProgramThatAlreadyRunsAThreadPool) {
+  futures::thread_pool_executor threads(4);
+  std::latch all_running(4), release(1);
+  std::vector<futures::future<void>> busy;
+  for (int i = 0; i < 4; ++i) {
+    busy.push_back(threads.submit([&] {
+      all_running.count_down();
+      release.wait();
+    }));
+  }
+  all_running.wait();  // four threads are running (and holding whatever they hold)
+  {
+    mp::process_pool_executor pool(2);
+    auto from_threads = threads.submit([&pool] { return pool.submit(square, 6).result(); });
+    EXPECT_EQ(pool.submit(square, 4).result(), 16);
+    release.count_down();
+    EXPECT_EQ(from_threads.result(), 36);
+  }
+  for (auto& f : busy) f.result();
+}
+
+TEST_F(process_pool_executor_test, QueuedWorkCanBeCancelled) {
+  const std::string gate = temp_path("gate");
+  ::unlink(gate.c_str());
+  mp::process_pool_executor pool(1);
+  auto blocker = pool.submit(wait_for_file, gate);
+  std::vector<futures::future<int>> queued;
+  for (int i = 0; i < 5; ++i) queued.push_back(pool.submit(square, i));
+  for (auto& f : queued) EXPECT_TRUE(f.cancel());
+  auto last = pool.submit(square, 9);
+  touch(gate);
+  EXPECT_EQ(blocker.result(), 1);
+  EXPECT_EQ(last.result(), 81);
+  for (auto& f : queued) EXPECT_TRUE(f.cancelled());
+  ::unlink(gate.c_str());
+}
+
+TEST_F(process_pool_executor_test, ShutdownWithCancelFuturesCancelsTheQueue) {
+  const std::string gate = temp_path("gate2");
+  ::unlink(gate.c_str());
+  mp::process_pool_executor pool(1);
+  auto blocker = pool.submit(wait_for_file, gate);
+  while (!blocker.running()) std::this_thread::yield();  // given to the worker
+  std::vector<futures::future<int>> queued;
+  for (int i = 0; i < 5; ++i) queued.push_back(pool.submit(square, i));
+  pool.shutdown(false, true);
+  EXPECT_THROW(pool.submit(square, 1), futures::executor_shutdown_error);
+  for (auto& f : queued) EXPECT_TRUE(f.cancelled());
+  touch(gate);
+  EXPECT_EQ(blocker.result(), 1);
+  pool.shutdown();
+  ::unlink(gate.c_str());
+}
+
+TEST_F(process_pool_executor_test, TerminateAndKillWorkersFailRunningTasks) {
+  for (bool kill : {false, true}) {
+    const std::string gate = temp_path("never");
+    mp::process_pool_executor pool(2);
+    auto a = pool.submit(wait_for_file, gate);
+    auto b = pool.submit(wait_for_file, gate);
+    auto queued = pool.submit(square, 2);
+    while (pool.worker_pids().size() < 2) std::this_thread::yield();
+    if (kill) {
+      pool.kill_workers();
+    } else {
+      pool.terminate_workers();
+    }
+    EXPECT_THROW(a.result(), mp::worker_died);
+    EXPECT_THROW(b.result(), mp::worker_died);
+    EXPECT_TRUE(queued.cancelled() || queued.done());
+    EXPECT_THROW(pool.submit(square, 1), futures::executor_shutdown_error);
+  }
+}
+
+TEST_F(process_pool_executor_test, MapKeepsInputOrderWithAnyChunksize) {
+  mp::process_pool_executor pool(2);
+  std::vector<int> inputs;
+  for (int i = 0; i < 1000; ++i) inputs.push_back(i);
+  for (std::size_t chunk : {1u, 7u, 1000u, 5000u}) {
+    std::vector<int> out;
+    for (int r : pool.map(square, inputs, {.chunksize = chunk})) out.push_back(r);
+    ASSERT_EQ(out.size(), inputs.size());
+    for (int i = 0; i < 1000; ++i) EXPECT_EQ(out[static_cast<std::size_t>(i)], i * i);
+  }
+}
+
+TEST_F(process_pool_executor_test, MapUnorderedYieldsEveryResult) {
+  mp::process_pool_executor pool(2);
+  long sum = 0;
+  std::size_t n = 0;
+  for (int r : pool.map_unordered(square, std::vector<int>{1, 2, 3, 4, 5, 6, 7}, {.chunksize = 2})) {
+    sum += r;
+    ++n;
+  }
+  EXPECT_EQ(n, 7u);
+  EXPECT_EQ(sum, 140);
+}
+
+TEST_F(process_pool_executor_test, MapRethrowsTheFirstFailedChunk) {
+  mp::process_pool_executor pool(2);
+  std::vector<int> seen;
+  auto fails_at_5 = [](int x) {
+    if (x == 5) throw std::invalid_argument("five");
+    return x;
+  };
+  try {
+    for (int r : pool.map(fails_at_5, std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}, {.chunksize = 2})) {
+      seen.push_back(r);
+    }
+    ADD_FAILURE() << "no exception";
+  } catch (const mp::remote_error& e) {
+    EXPECT_EQ(e.type_name(), "std::invalid_argument");
+  }
+  EXPECT_EQ(seen, (std::vector<int>{0, 1, 2, 3}));
+}
+
+TEST_F(process_pool_executor_test, InitializerRunsInEveryWorker) {
+  mp::process_pool_executor pool(2, {init_worker, 17});
+  EXPECT_EQ(pool.submit(read_initialized).result(), 17);
+  EXPECT_EQ(g_initialized, 0);  // not in this process
+}
+
+TEST_F(process_pool_executor_test, AThrowingInitializerBreaksThePool) {
+  mp::process_pool_executor pool(1, init_throws);
+  auto f = pool.submit(square, 2);
+  EXPECT_THROW(f.result(), mp::broken_process_pool);
+  EXPECT_THROW(pool.submit(square, 2), mp::broken_process_pool);
+}
+
+TEST_F(process_pool_executor_test, AValueThatFailsToSerialiseThrowsFromSubmit) {
+  mp::process_pool_executor pool(1);
+  EXPECT_THROW(pool.submit([](unsendable) {}, unsendable{}), std::runtime_error);
+  EXPECT_EQ(pool.workers_started(), 0u);
+  static_assert(!mp::detail::can_send_v<int*>);
+  static_assert(mp::detail::can_send_v<std::vector<std::string>>);
+}
+
+TEST_F(process_pool_executor_test, FuturesWorkWithWaitAndAsCompleted) {
+  mp::process_pool_executor pool(2);
+  std::vector<futures::future<int>> fs;
+  for (int i = 0; i < 6; ++i) fs.push_back(pool.submit(square, i));
+  auto [done, not_done] = futures::wait(fs);
+  EXPECT_EQ(done.size(), 6u);
+  EXPECT_TRUE(not_done.empty());
+}
+
+TEST_F(process_pool_executor_test, ForkStartMethodRunsTasks) {
+  if (mp::detail::thread_count() != 1) GTEST_SKIP() << "a runtime thread exists";
+  mp::process_pool_executor pool(2, {}, 2, mp::start_method::fork);
+  std::vector<futures::future<int>> fs;
+  for (int i = 0; i < 10; ++i) fs.push_back(pool.submit(square, i));
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(fs[static_cast<std::size_t>(i)].result(), i * i);
+  EXPECT_EQ(pool.submit([] { std::abort(); }).exception() != nullptr, true);
+}
+
+TEST_F(process_pool_executor_test, ForkStartMethodRefusesAThreadedProcess) {
+  std::latch started(1), release(1);
+  std::thread t([&] {
+    started.count_down();
+    release.wait();
+  });
+  started.wait();
+  EXPECT_THROW(mp::process_pool_executor(1, {}, 0, mp::start_method::fork),
+               mp::start_method_error);
+  release.count_down();
+  t.join();
+}
