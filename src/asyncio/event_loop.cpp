@@ -110,11 +110,14 @@ void event_loop::stop() noexcept {
 
 void event_loop::watch_fd(bool write, detail::io_watch& w) {
   impl_->backend->watch(write, w);
+  w.io_armed = true;
   ++impl_->io_waits;
 }
 
 void event_loop::unwatch_fd(detail::io_watch& w) noexcept {
+  if (!w.io_armed) return;  // fired already (its runnable is queued) or never watched
   impl_->backend->unwatch(w.fd);
+  w.io_armed = false;
   --impl_->io_waits;
 }
 
@@ -153,7 +156,10 @@ void event_loop::run_once() {
   auto& io_ready = impl_->io_ready;
   io_ready.clear();
   const bool woken = impl_->backend->poll(poll_timeout(), io_ready);
-  for (detail::runnable* r : io_ready) push_ready(*r);
+  for (detail::runnable* r : io_ready) {
+    static_cast<detail::io_watch*>(r)->io_armed = false;
+    push_ready(*r);
+  }
   impl_->io_waits -= io_ready.size();
   if (woken || impl_->wake_pending.load(std::memory_order_acquire)) {
     impl_->wake_pending.store(false, std::memory_order_release);

@@ -99,6 +99,44 @@ TEST(ToThread, CancellingRequestsStopThroughTheStopToken) {
   run(cancel_to_thread(stopped, running));
 }
 
+// Without a stop token, running work cannot be interrupted: cancelling the awaiting task ends
+// the wait at once (cancelled_error when the task resumes) while the work runs on to its end.
+task<void> uninterruptible(std::latch& running, std::atomic<bool>& release,
+                           std::atomic<bool>& finished) {
+  auto op = to_thread([&running, &release, &finished] {
+    running.count_down();
+    while (!release.load()) std::this_thread::yield();
+    finished = true;
+  });
+  co_await op;
+}
+
+task<void> cancel_to_thread_without_token(std::latch& running, std::atomic<bool>& release,
+                                          std::atomic<bool>& finished) {
+  auto t = create_task(uninterruptible(running, release, finished));
+  auto wait_running = to_thread([&running] { running.wait(); });
+  co_await wait_running;
+  t.cancel();
+  bool cancelled = false;
+  try {
+    co_await t;
+  } catch (const cancelled_error&) {
+    cancelled = true;
+  }
+  EXPECT_TRUE(cancelled);
+  EXPECT_FALSE(finished.load());  // the task did not wait for the work
+  EXPECT_EQ(event_loop::running().statistics().external_pending, 0u);
+  release = true;  // the work ends on its own; run() waits for it when it shuts the pool down
+}
+
+TEST(ToThread, CancellingWithoutAStopTokenStopsTheWaitNotTheWork) {
+  std::latch running(1);
+  std::atomic<bool> release{false};
+  std::atomic<bool> finished{false};
+  run(cancel_to_thread_without_token(running, release, finished));
+  EXPECT_TRUE(finished.load());
+}
+
 task<int> on_pool(futures::executor& ex) {
   int v = co_await run_in_executor(ex, [](int a, int b) { return a * b; }, 6, 7);
   co_return v;

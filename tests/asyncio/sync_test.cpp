@@ -75,6 +75,43 @@ TEST(Lock, FifoAndCancellationWhileWaiting) {
   EXPECT_EQ(log, (log_t{"a in", "a out", "c in", "c out", "b cancelled"}));
 }
 
+task<void> take_lock_then_sleep(lock& l, log_t& log) {
+  co_await l.acquire();  // handed the lock, then cancelled before it ran: keeps the lock
+  log.push_back(l.locked() ? "b has the lock" : "b has no lock");
+  try {
+    co_await sleep(1ms);
+  } catch (const cancelled_error&) {
+    log.push_back("b cancelled at its next suspension point");
+    l.release();
+    throw;
+  }
+  l.release();
+}
+
+task<void> handed_lock_main(log_t& log) {
+  lock l;
+  co_await l.acquire();
+  auto b = create_task(take_lock_then_sleep(l, log));
+  co_await sleep(1ms);
+  l.release();  // hands the lock to b...
+  b.cancel();   // ...which is cancelled before it could run
+  try {
+    co_await b;
+  } catch (const cancelled_error&) {
+    log.push_back("b done");
+  }
+  EXPECT_FALSE(l.locked());  // not lost: b released it
+  co_await l.acquire();
+  l.release();
+}
+
+TEST(Lock, WaiterCancelledAfterBeingHandedTheLockKeepsIt) {
+  virtual_clock clock;
+  log_t log;
+  run(handed_lock_main(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"b has the lock", "b cancelled at its next suspension point", "b done"}));
+}
+
 task<void> semaphore_main() {
   semaphore s(2);
   co_await s.acquire();
@@ -141,6 +178,57 @@ TEST(Queue, CancelledGetterLosesNoItem) {
   std::vector<int> got;
   run(cancel_get_main(got), {.clock = &clock});
   EXPECT_EQ(got, (std::vector<int>{7}));
+}
+
+task<void> get_then_sleep(queue<int>& q, std::vector<int>& got) {
+  int v = co_await q.get();  // woken for an item, then cancelled before it ran: takes it
+  got.push_back(v);
+  co_await sleep(1ms);  // the cancellation lands here
+  got.push_back(-1);
+}
+
+task<void> handed_item_main(std::vector<int>& got) {
+  queue<int> q;
+  auto a = create_task(get_then_sleep(q, got));
+  auto b = create_task(get_then_sleep(q, got));
+  co_await sleep(1ms);
+  q.put_nowait(7);  // wakes a
+  a.cancel();       // before a ran
+  q.put_nowait(8);  // wakes b
+  b.cancel();
+  for (auto* t : {&a, &b}) {
+    try {
+      co_await *t;
+    } catch (const cancelled_error&) {
+    }
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(Queue, GetterCancelledAfterBeingWokenForAnItemTakesIt) {
+  virtual_clock clock;
+  std::vector<int> got;
+  run(handed_item_main(got), {.clock = &clock});
+  EXPECT_EQ(got, (std::vector<int>{7, 8}));  // no item lost, neither reached its -1
+}
+
+task<void> handed_slot_main() {
+  queue<int> q(1);
+  q.put_nowait(1);
+  auto p = create_task(q.put(2));
+  co_await sleep(1ms);
+  int first = q.get_nowait();  // frees the slot and wakes the putter...
+  p.cancel();                  // ...which is cancelled before it ran
+  co_await p;                  // it still puts: the put completes without suspending again
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(q.qsize(), 1u);
+  int second = q.get_nowait();
+  EXPECT_EQ(second, 2);
+}
+
+TEST(Queue, PutterCancelledAfterBeingWokenForASlotPutsItsItem) {
+  virtual_clock clock;
+  run(handed_slot_main(), {.clock = &clock});
 }
 
 task<void> cancel_put_main() {

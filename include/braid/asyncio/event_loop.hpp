@@ -219,7 +219,7 @@ class event_loop {
   /// Registers a one-shot fd wait (one at a time per fd): `w` is queued when the fd is ready.
   /// Throws event_loop_error if the fd is already watched or cannot be.
   void watch_fd(bool write, detail::io_watch& w);
-  /// Removes a watch that has not fired.
+  /// Removes a watch that has not fired; harmless if it fired or was never registered.
   void unwatch_fd(detail::io_watch& w) noexcept;
   void register_task(detail::task_base& t, const detail::creation_site& site);
   void unregister_task(detail::task_base& t) noexcept;

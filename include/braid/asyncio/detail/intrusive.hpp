@@ -29,6 +29,7 @@ class runnable {
 class io_watch : public runnable {
  public:
   int fd = -1;
+  bool io_armed = false;  // registered with the backend and not fired yet (the loop keeps it)
 
  protected:
   ~io_watch() = default;

@@ -137,3 +137,8 @@ class task_base final : public runnable {
 };
 
 }  // namespace braid::asyncio::detail
+
+// task_base::schedule() is inline for the hot path and needs the complete event_loop, which in
+// turn needs task_base. Including event_loop.hpp here, after the class, makes this header
+// self-contained in either include order (#pragma once ends the cycle); the definition is there.
+#include "braid/asyncio/event_loop.hpp"  // IWYU pragma: export

@@ -1,0 +1,40 @@
+#include "braid/asyncio/fd_wait.hpp"
+
+#include "braid/asyncio/errors.hpp"
+#include "braid/asyncio/event_loop.hpp"
+
+namespace braid::asyncio::detail {
+
+fd_wait_operation::~fd_wait_operation() {
+  if (loop_) loop_->unwatch_fd(*this);  // harmless if it fired
+}
+
+bool fd_wait_operation::await_suspend(std::coroutine_handle<> h) {
+  event_loop& loop = event_loop::running();
+  task_ = loop.running_task();
+  if (task_ == nullptr) throw event_loop_error("wait_readable/wait_writable outside a task");
+  loop.watch_fd(write_, *this);  // throws before anything is registered
+  loop_ = &loop;
+  if (!task_->suspend(*this, h)) {  // cancelled already: take the interest back
+    loop.unwatch_fd(*this);
+    cancelled_ = true;
+    return false;
+  }
+  return true;
+}
+
+void fd_wait_operation::await_resume() const {
+  if (cancelled_) throw cancelled_error();
+}
+
+void fd_wait_operation::run() noexcept { task_->wake(); }
+
+bool fd_wait_operation::cancel() noexcept {
+  if (!io_armed) return false;  // ready: this runnable is queued and will wake the task
+  loop_->unwatch_fd(*this);
+  cancelled_ = true;
+  task_->wake();
+  return true;
+}
+
+}  // namespace braid::asyncio::detail

@@ -1,0 +1,160 @@
+// wait_readable / wait_writable on a socketpair (no network).
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "braid/asyncio.hpp"
+
+namespace braid::asyncio {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct socket_pair {
+  int fds[2] = {-1, -1};
+  socket_pair() {
+    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
+  }
+  ~socket_pair() {
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
+};
+
+task<std::string> read_some(int fd) {
+  co_await wait_readable(fd);
+  char buf[64];
+  const auto n = ::read(fd, buf, sizeof buf);
+  co_return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+}
+
+task<void> write_later(int fd, std::string text) {
+  co_await sleep(5ms);
+  co_await wait_writable(fd);
+  EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+}
+
+task<void> read_write_main(int r, int w) {
+  auto reader = create_task(read_some(r));
+  auto writer = create_task(write_later(w, "hello"));
+  co_await sleep(1ms);
+  EXPECT_EQ(event_loop::running().statistics().io_waits, 1u);
+  co_await writer;
+  auto got = co_await reader;
+  EXPECT_EQ(got, "hello");
+  EXPECT_EQ(event_loop::running().statistics().io_waits, 0u);
+}
+
+TEST(FdWait, ReadableWhenThePeerWrites) {
+  socket_pair sp;
+  virtual_clock clock;
+  run(read_write_main(sp.fds[0], sp.fds[1]), {.clock = &clock, .handle_sigint = false});
+}
+
+task<void> cancel_main(int r, int w) {
+  auto reader = create_task(read_some(r));
+  co_await sleep(1ms);
+  reader.cancel();
+  bool cancelled = false;
+  try {
+    co_await reader;
+  } catch (const cancelled_error&) {
+    cancelled = true;
+  }
+  EXPECT_TRUE(cancelled);
+  EXPECT_EQ(event_loop::running().statistics().io_waits, 0u);
+  // The interest is gone from the backend: the fd can be waited on again.
+  EXPECT_EQ(::write(w, "x", 1), 1);
+  auto again = co_await read_some(r);
+  EXPECT_EQ(again, "x");
+}
+
+TEST(FdWait, CancellingRemovesTheInterest) {
+  socket_pair sp;
+  virtual_clock clock;
+  run(cancel_main(sp.fds[0], sp.fds[1]), {.clock = &clock, .handle_sigint = false});
+}
+
+task<void> cancelled_before_waiting(int fd, bool& cancelled) {
+  current_task().cancel();
+  try {
+    co_await wait_readable(fd);
+  } catch (const cancelled_error&) {
+    cancelled = true;
+  }
+}
+
+TEST(FdWait, PendingCancellationRegistersNothing) {
+  socket_pair sp;
+  bool cancelled = false;
+  event_loop loop;
+  loop.run_until_complete(cancelled_before_waiting(sp.fds[0], cancelled));
+  EXPECT_TRUE(cancelled);
+  EXPECT_EQ(loop.statistics().io_waits, 0u);
+}
+
+task<void> double_wait_main(int r) {
+  auto first = create_task(read_some(r));
+  co_await sleep(0s);
+  bool threw = false;
+  try {
+    co_await wait_readable(r);
+  } catch (const event_loop_error&) {
+    threw = true;
+  }
+  EXPECT_TRUE(threw);
+  first.cancel();
+  try {
+    co_await first;
+  } catch (const cancelled_error&) {
+  }
+}
+
+TEST(FdWait, SecondConcurrentWaitOnAnFdThrows) {
+  socket_pair sp;
+  run(double_wait_main(sp.fds[0]));
+}
+
+task<std::size_t> fill_then_wait(int w) {
+  std::size_t written = 0;
+  const std::string chunk(4096, 'z');
+  for (;;) {
+    const auto n = ::write(w, chunk.data(), chunk.size());
+    if (n < 0) break;  // EAGAIN: the buffer is full
+    written += static_cast<std::size_t>(n);
+  }
+  EXPECT_EQ(errno, EAGAIN);
+  co_await wait_writable(w);  // until the reader drains some
+  co_return written;
+}
+
+task<void> writable_main(int r, int w) {
+  auto writer = create_task(fill_then_wait(w));
+  co_await sleep(0s);
+  co_await sleep(0s);
+  EXPECT_FALSE(writer.done());
+  std::vector<char> buf(1 << 16);
+  std::size_t drained = 0;
+  while (!writer.done()) {
+    const auto n = ::read(r, buf.data(), buf.size());
+    if (n > 0) drained += static_cast<std::size_t>(n);
+    co_await sleep(0s);
+  }
+  const std::size_t written = co_await writer;
+  EXPECT_GT(written, 0u);
+  EXPECT_GT(drained, 0u);
+}
+
+TEST(FdWait, WritableAgainOnceThePeerReads) {
+  socket_pair sp;
+  run(writable_main(sp.fds[0], sp.fds[1]));
+}
+
+}  // namespace
+}  // namespace braid::asyncio
