@@ -16,6 +16,7 @@ TEST(BraidToolModel, SequentialComesFirstBecauseItIsTheBaseline) {
   EXPECT_EQ(model_registry().front().name, "sequential");
   EXPECT_NE(find_model("thread_per_task"), nullptr);
   EXPECT_NE(find_model("thread_pool"), nullptr);
+  EXPECT_NE(find_model("asyncio"), nullptr);
   EXPECT_EQ(find_model("nope"), nullptr);
 }
 
@@ -49,6 +50,18 @@ TEST(BraidToolModel, ThreadCounts) {
   const std::size_t pool_threads = find_model("thread_pool")->run(work).threads;
   EXPECT_GE(pool_threads, 1u);
   EXPECT_LE(pool_threads, futures::thread_pool_executor::default_max_workers());
+  EXPECT_EQ(find_model("asyncio")->run(work).threads, 1u);
+}
+
+TEST(BraidToolModel, AsyncioWaitsForIoTasksConcurrentlyOnOneThread) {
+  // The io workload from the registry: 20 tasks of 50 ms take about 50 ms, not one second.
+  const workload work = find_workload("io")->make({.tasks = 20, .io_latency = std::chrono::milliseconds(50)});
+  const auto start = std::chrono::steady_clock::now();
+  const model_result result = find_model("asyncio")->run(work);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(result.checksum, 20u);
+  EXPECT_EQ(result.threads, 1u);
+  EXPECT_LT(elapsed, std::chrono::milliseconds(500));
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "model.hpp"
 
+#include <chrono>
 #include <vector>
 
+#include "braid/asyncio.hpp"
 #include "braid/futures/thread_pool_executor.hpp"
 #include "braid/threading/thread.hpp"
 
@@ -40,6 +42,33 @@ model_result run_thread_pool(const workload& work) {
   return result;
 }
 
+// --- asyncio: every task a coroutine on one event loop (one thread) ---------------------------
+
+/// Any other task: run_one on the loop's thread. It never suspends, so the tasks run one after
+/// another -- coroutines give concurrency, not parallelism.
+asyncio::task<std::uint64_t> run_on_loop(const workload& work, std::size_t i) {
+  co_return work.run_one(i);
+}
+
+asyncio::task<std::uint64_t> run_all_on_loop(const workload& work) {
+  std::vector<asyncio::task_handle<std::uint64_t>> tasks;
+  tasks.reserve(work.tasks);
+  for (std::size_t i = 0; i < work.tasks; ++i) {
+    tasks.push_back(asyncio::create_task(work.run_one_async ? work.run_one_async(i)
+                                                            : run_on_loop(work, i)));
+  }
+  std::uint64_t sum = 0;
+  for (auto& t : tasks) sum += co_await t;
+  co_return sum;
+}
+
+model_result run_asyncio(const workload& work) {
+  // The watchdog would (rightly) report every CPU-bound step; the table already tells that story.
+  const asyncio::run_options options{.handle_sigint = false,
+                                     .slow_callback_duration = std::chrono::nanoseconds(0)};
+  return {.checksum = asyncio::run(run_all_on_loop(work), options), .threads = 1};
+}
+
 }  // namespace
 
 const std::vector<model>& model_registry() noexcept {
@@ -48,6 +77,9 @@ const std::vector<model>& model_registry() noexcept {
       {"thread_per_task", "a new braid::threading::thread for every task", &run_thread_per_task},
       {"thread_pool", "braid::futures::thread_pool_executor with its default max_workers",
        &run_thread_pool},
+      {"asyncio",
+       "braid::asyncio: every task a coroutine on one event loop thread (io: co_await sleep)",
+       &run_asyncio},
   };
   return entries;
 }

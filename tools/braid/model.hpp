@@ -1,7 +1,11 @@
 #pragma once
 /// \file
 /// Concurrency models for `braid compare`: ways of running all of a workload's tasks. Each model
-/// is one entry of model_registry(); process_pool and asyncio are one more entry each.
+/// is one entry of model_registry(); process_pool is one more entry.
+///
+/// asyncio runs every task as a coroutine under one asyncio::run: an io task awaits
+/// asyncio::sleep(latency) instead of blocking, a cpu task calls run_one on the loop's thread
+/// (one after another: coroutines give concurrency, not parallelism).
 
 #include <cstddef>
 #include <cstdint>

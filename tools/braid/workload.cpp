@@ -1,5 +1,7 @@
 #include "workload.hpp"
 
+#include "braid/asyncio/sleep.hpp"
+
 #include <fmt/format.h>
 
 #include <thread>
@@ -32,6 +34,13 @@ workload make_primes(const workload_options& options) {
           .run_one = [bound](std::size_t) { return count_primes_below(bound); }};
 }
 
+/// The io task the asyncio way: the coroutine suspends and the loop runs the others meanwhile.
+/// A parameter, not a capture, carries the latency: the frame outlives the calling lambda.
+asyncio::task<std::uint64_t> wait_async(std::chrono::milliseconds latency) {
+  co_await asyncio::sleep(latency);
+  co_return 1;
+}
+
 workload make_sleep(const workload_options& options) {
   const std::size_t tasks = options.tasks != 0 ? options.tasks : default_io_tasks;
   const auto latency = options.io_latency;
@@ -44,7 +53,8 @@ workload make_sleep(const workload_options& options) {
           .run_one = [latency](std::size_t) -> std::uint64_t {
             std::this_thread::sleep_for(latency);
             return 1;
-          }};
+          },
+          .run_one_async = [latency](std::size_t) { return wait_async(latency); }};
 }
 
 }  // namespace

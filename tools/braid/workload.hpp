@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "braid/asyncio/task.hpp"
+
 namespace braid::tool {
 
 /// What a workload's tasks spend their time on.
@@ -36,6 +38,10 @@ struct workload {
   std::string description;  ///< for people: "8 tasks, each counts the primes below 300,000 ..."
   std::size_t tasks = 0;
   std::function<std::uint64_t(std::size_t task_index)> run_one;
+  /// The same task written as a coroutine, for the asyncio model: it suspends where run_one
+  /// blocks. Empty for work that never waits (CPU-bound): asyncio then calls run_one on the
+  /// loop's thread, so the tasks run one after another.
+  std::function<asyncio::task<std::uint64_t>(std::size_t task_index)> run_one_async;
 };
 
 /// One entry of the registry: how to build a workload from the command line's settings.
