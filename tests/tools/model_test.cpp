@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -20,7 +22,10 @@ TEST(BraidToolModel, SequentialComesFirstBecauseItIsTheBaseline) {
   EXPECT_EQ(find_model("nope"), nullptr);
 }
 
-TEST(BraidToolModel, EveryModelRunsEveryTaskOnce) {
+// A task worker processes can name: a plain function of one number.
+std::uint64_t plus_one(std::uint64_t x) { return x + 1; }
+
+TEST(BraidToolModel, EveryInProcessModelRunsEveryTaskOnce) {
   std::atomic<std::uint64_t> seen{0};
   const workload work{.name = "test",
                       .kind = workload_kind::cpu,
@@ -30,11 +35,31 @@ TEST(BraidToolModel, EveryModelRunsEveryTaskOnce) {
                         return i + 1;
                       }};
   for (const auto& m : model_registry()) {
+    if (m.name == "process_pool") continue;  // runs run_one_remote: see the tests below
     seen = 0;
     const model_result result = m.run(work);
     EXPECT_EQ(result.checksum, 55u) << m.name;
     EXPECT_EQ(seen.load(), 0x3ffu) << m.name;
   }
+}
+
+TEST(BraidToolModel, ProcessPoolRunsTheRemoteFormInWorkerProcesses) {
+  const workload work{.name = "test",
+                      .kind = workload_kind::cpu,
+                      .tasks = 10,
+                      .run_one_remote = &plus_one,
+                      .remote_argument = 4};
+  const model_result result = find_model("process_pool")->run(work);
+  EXPECT_EQ(result.checksum, 50u);
+  EXPECT_GE(result.processes, 1u);
+}
+
+TEST(BraidToolModel, ProcessPoolRefusesAWorkloadWithNoRemoteForm) {
+  const workload work{.name = "test",
+                      .kind = workload_kind::cpu,
+                      .tasks = 1,
+                      .run_one = [](std::size_t) -> std::uint64_t { return 1; }};
+  EXPECT_THROW(find_model("process_pool")->run(work), std::invalid_argument);
 }
 
 TEST(BraidToolModel, ThreadCounts) {

@@ -58,7 +58,9 @@ void run_pair_here(const compare_options& options) {
                                       {"cpu_s", cpu_end - cpu_start},
                                       {"threads", result.threads},
                                       {"checksum", result.checksum},
-                                      {"baseline_rss_kib", baseline_rss}};
+                                      {"baseline_rss_kib", baseline_rss},
+                                      {"processes", result.processes},
+                                      {"worker_peak_rss_kib", children_peak_rss_kib()}};
   fmt::print("{}\n", out.dump());
 }
 
@@ -77,9 +79,13 @@ measurement run_pair_isolated(const workload_entry& entry, const model& how,
   }
   const child_output child = run_isolated(args);
   const auto doc = nlohmann::json::parse(child.out);
+  // Worker processes hold memory too: count each at the largest worker's peak (an upper bound;
+  // the kernel reports only the largest reaped child's peak).
+  const auto processes = static_cast<std::int64_t>(doc.at("processes").get<std::size_t>());
+  const std::int64_t workers_rss = processes * doc.at("worker_peak_rss_kib").get<std::int64_t>();
   return {.wall_s = doc.at("wall_s").get<double>(),
           .cpu_s = doc.at("cpu_s").get<double>(),
-          .peak_rss_kib = child.peak_rss_kib,
+          .peak_rss_kib = child.peak_rss_kib + workers_rss,
           .baseline_rss_kib = doc.at("baseline_rss_kib").get<std::int64_t>(),
           .threads = doc.at("threads").get<std::size_t>(),
           .checksum = doc.at("checksum").get<std::uint64_t>()};

@@ -32,6 +32,9 @@ struct measurement {
 /// Seconds of CPU time this process has used so far, all threads together. Never throws.
 double process_cpu_seconds() noexcept;
 
+/// The largest peak resident memory among this process's reaped children, in KiB. Never throws.
+std::int64_t children_peak_rss_kib() noexcept;
+
 /// This process's peak resident memory so far, in KiB. Never throws.
 std::int64_t process_peak_rss_kib() noexcept;
 

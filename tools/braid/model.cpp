@@ -1,10 +1,12 @@
 #include "model.hpp"
 
 #include <chrono>
+#include <stdexcept>
 #include <vector>
 
 #include "braid/asyncio.hpp"
 #include "braid/futures/thread_pool_executor.hpp"
+#include "braid/multiprocessing/process_pool_executor.hpp"
 #include "braid/threading/thread.hpp"
 
 namespace braid::tool {
@@ -39,6 +41,25 @@ model_result run_thread_pool(const workload& work) {
   model_result result;
   for (auto& f : pending) result.checksum += f.result();
   result.threads = pool.statistics().workers;  // workers start lazily, so this is how many ran
+  return result;
+}
+
+// --- process_pool: every task in one of cpu_count() worker processes ---------------------------
+
+model_result run_process_pool(const workload& work) {
+  if (work.run_one_remote == nullptr) {
+    throw std::invalid_argument("workload " + work.name + " has no form that can run in a process");
+  }
+  multiprocessing::process_pool_executor pool;  // default max_workers: cpu_count()
+  std::vector<futures::future<std::uint64_t>> pending;
+  pending.reserve(work.tasks);
+  for (std::size_t i = 0; i < work.tasks; ++i) {
+    pending.push_back(pool.submit(work.run_one_remote, work.remote_argument));
+  }
+  model_result result;
+  for (auto& f : pending) result.checksum += f.result();
+  result.threads = pool.max_workers();  // one thread in each worker process
+  result.processes = pool.max_workers();
   return result;
 }
 
@@ -77,6 +98,9 @@ const std::vector<model>& model_registry() noexcept {
       {"thread_per_task", "a new braid::threading::thread for every task", &run_thread_per_task},
       {"thread_pool", "braid::futures::thread_pool_executor with its default max_workers",
        &run_thread_pool},
+      {"process_pool",
+       "braid::multiprocessing::process_pool_executor, one worker process per core",
+       &run_process_pool},
       {"asyncio",
        "braid::asyncio: every task a coroutine on one event loop thread (io: co_await sleep)",
        &run_asyncio},

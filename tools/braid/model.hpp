@@ -20,6 +20,7 @@ namespace braid::tool {
 struct model_result {
   std::uint64_t checksum = 0;  ///< sum of the tasks' results; equal across models
   std::size_t threads = 0;     ///< threads that ran tasks (1 for sequential: the caller's)
+  std::size_t processes = 0;   ///< worker processes that ran them (0: all in this process)
 };
 
 /// One entry of the registry. run() runs every task of the workload and returns once all have

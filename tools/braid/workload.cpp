@@ -31,7 +31,15 @@ workload make_primes(const workload_options& options) {
           .description = fmt::format("{} tasks, each counts the primes below {} by trial division",
                                      tasks, with_thousands(bound)),
           .tasks = tasks,
-          .run_one = [bound](std::size_t) { return count_primes_below(bound); }};
+          .run_one = [bound](std::size_t) { return count_primes_below(bound); },
+          .run_one_remote = &count_primes_below,
+          .remote_argument = bound};
+}
+
+/// The io task as a plain function, for worker processes: waits `ms` milliseconds, yields 1.
+std::uint64_t sleep_ms(std::uint64_t ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  return 1;
 }
 
 /// The io task the asyncio way: the coroutine suspends and the loop runs the others meanwhile.
@@ -54,7 +62,9 @@ workload make_sleep(const workload_options& options) {
             std::this_thread::sleep_for(latency);
             return 1;
           },
-          .run_one_async = [latency](std::size_t) { return wait_async(latency); }};
+          .run_one_async = [latency](std::size_t) { return wait_async(latency); },
+          .run_one_remote = &sleep_ms,
+          .remote_argument = static_cast<std::uint64_t>(latency.count())};
 }
 
 }  // namespace

@@ -42,6 +42,11 @@ struct workload {
   /// blocks. Empty for work that never waits (CPU-bound): asyncio then calls run_one on the
   /// loop's thread, so the tasks run one after another.
   std::function<asyncio::task<std::uint64_t>(std::size_t task_index)> run_one_async;
+  /// The same task as a plain function of one number, for models that run it in another process:
+  /// a worker process must be able to name the function (a std::function cannot travel).
+  /// Every task of a workload runs run_one_remote(remote_argument).
+  std::uint64_t (*run_one_remote)(std::uint64_t argument) = nullptr;
+  std::uint64_t remote_argument = 0;
 };
 
 /// One entry of the registry: how to build a workload from the command line's settings.
