@@ -26,6 +26,17 @@ namespace {
 using detail::task_base;
 using task_ptr = std::shared_ptr<task_base>;
 
+// Bytes of tasks queued behind the one a worker runs (pipelined). Kept far below the socket's
+// send buffer (spawn.cpp asks for 1 MiB), so sending a pipelined task never blocks: the manager
+// thread, which also reads the results, must never wait for a worker that waits for it.
+constexpr std::size_t pipeline_bytes = std::size_t{64} << 10;
+
+struct sent_task {
+  task_ptr task;
+  std::uint64_t id;
+  std::size_t bytes;
+};
+
 struct worker {
   explicit worker(const detail::child& c) : pid(c.pid), fd(c.fd), pidfd(c.pidfd) {}
   ~worker() {
@@ -38,10 +49,14 @@ struct worker {
   pid_t pid;
   int fd;
   int pidfd;
-  task_ptr current;  // the task it runs, if any
-  std::uint64_t current_id = 0;
+  // Under the pool's mutex:
+  std::deque<sent_task> running;  // given to it, oldest first (sent, or in `outbox`)
+  std::deque<sent_task> outbox;   // given but not yet sent, in order
+  bool sending = false;           // a thread is sending `outbox` (one at a time, in order)
   std::size_t dispatched = 0;
   bool retiring = false;  // told to exit after its last task (max_tasks_per_child)
+  // Only the manager thread:
+  detail::message_reader reader;
 };
 using worker_ptr = std::shared_ptr<worker>;
 
@@ -64,6 +79,7 @@ struct process_pool_executor::impl {
       : max_workers(o.max_workers != 0 ? o.max_workers : cpu_count()),
         max_tasks_per_child(o.max_tasks_per_child),
         max_retries(o.max_retries),
+        max_in_flight(std::max<std::size_t>(1, o.max_in_flight_per_worker)),
         initializer(std::move(o.initializer)) {
     if (o.method == start_method::fork) server = std::make_unique<detail::fork_server>();
     hello = detail::encode_hello(detail::worker_mode::pool, initializer);
@@ -81,6 +97,7 @@ struct process_pool_executor::impl {
   const std::size_t max_workers;
   const std::size_t max_tasks_per_child;
   const std::size_t max_retries;
+  const std::size_t max_in_flight;
   remote_call initializer;
   std::string hello;
   std::unique_ptr<detail::fork_server> server;
@@ -88,10 +105,9 @@ struct process_pool_executor::impl {
   std::thread manager;
   std::mutex join_mutex;
 
-  mutable std::mutex mutex;  // guards everything below
+  mutable std::mutex mutex;  // guards everything below and the workers' shared fields
   std::deque<task_ptr> queue;
   std::vector<worker_ptr> workers;
-  std::vector<worker_ptr> idle;
   bool closed = false;
   bool killing = false;
   std::string broken;  // why the pool is broken, or empty
@@ -103,32 +119,73 @@ struct process_pool_executor::impl {
     [[maybe_unused]] const auto n = ::write(wake_fd, &one, sizeof one);
   }
 
-  // Under the mutex: the next runnable queued task (cancelled ones are dropped), marked running.
-  task_ptr take_next() {
-    while (!queue.empty()) {
+  // Under the mutex: whether `w` may be given one more task of `bytes` bytes now. An idle
+  // worker takes anything; a busy one takes up to max_in_flight tasks (never more than what is
+  // left of its max_tasks_per_child budget), and only small ones behind the running one.
+  bool can_take(const worker& w, std::size_t bytes) const {
+    if (w.retiring || killing) return false;
+    if (max_tasks_per_child != 0 && w.dispatched >= max_tasks_per_child) return false;
+    if (w.running.empty()) return true;
+    if (w.running.size() >= max_in_flight) return false;
+    std::size_t behind = bytes;
+    for (std::size_t i = 1; i < w.running.size(); ++i) behind += w.running[i].bytes;
+    return behind <= pipeline_bytes;
+  }
+
+  // Under the mutex: gives `t` (marked running) to `w`; the caller then calls flush(w).
+  void assign(worker& w, task_ptr t) {
+    const std::size_t bytes = t->call().bytes.size();
+    const sent_task s{std::move(t), next_id++, bytes};
+    w.running.push_back(s);
+    w.outbox.push_back(s);
+    ++w.dispatched;
+  }
+
+  // Under the mutex: moves queued tasks to `w` while it can take them. True if it gave any.
+  bool fill(worker& w) {
+    bool gave = false;
+    while (!queue.empty() && can_take(w, queue.front()->call().bytes.size())) {
       task_ptr t = std::move(queue.front());
       queue.pop_front();
-      if (t->started || t->start()) {
-        t->started = true;
-        return t;
+      if (!t->started && !t->start()) continue;  // cancelled while queued
+      t->started = true;
+      assign(w, std::move(t));
+      gave = true;
+    }
+    return gave;
+  }
+
+  // Outside the mutex: sends `w`'s outbox in order, unless another thread is already at it
+  // (that thread then sends what was added too). A worker that died meanwhile is handled when
+  // its pidfd or socket reports it.
+  void flush(const worker_ptr& w) {
+    std::unique_lock lock(mutex);
+    if (w->sending) return;
+    w->sending = true;
+    while (!w->outbox.empty()) {
+      const sent_task s = std::move(w->outbox.front());
+      w->outbox.pop_front();
+      lock.unlock();
+      try {
+        detail::send_message(w->fd, detail::kind::task, s.id, s.task->call().bytes,
+                             s.task->call().fds);
+      } catch (...) {
       }
+      lock.lock();
     }
-    return nullptr;
+    w->sending = false;
   }
 
-  // Under the mutex: gives `t` to `w`.
-  void assign(const worker_ptr& w, task_ptr t) {
-    w->current = std::move(t);
-    w->current_id = next_id++;
-    ++w->dispatched;
-  }
-
-  // Outside the mutex. A worker that died meanwhile is handled when its socket reports it.
-  static void send_task(const worker_ptr& w, const task_ptr& t, std::uint64_t id) noexcept {
-    try {
-      detail::send_message(w->fd, detail::kind::task, id, t->call().bytes, t->call().fds);
-    } catch (...) {
+  // Under the mutex: the worker to give a new task of `bytes` bytes to, or null: an idle one
+  // first; then, if no more workers may start, the least busy that can take it.
+  worker_ptr pick_worker(std::size_t bytes) const {
+    worker_ptr best;
+    for (const auto& w : workers) {
+      if (!can_take(*w, bytes)) continue;
+      if (w->running.empty()) return w;
+      if (!best || w->running.size() < best->running.size()) best = w;
     }
+    return workers.size() < max_workers ? nullptr : best;
   }
 
   void schedule(task_ptr t) {
@@ -136,15 +193,14 @@ struct process_pool_executor::impl {
     std::unique_lock lock(mutex);
     if (!broken.empty()) throw broken_process_pool(broken);
     if (closed) throw futures::executor_shutdown_error();
-    if (!idle.empty() && t->start()) {
-      t->started = true;
-      worker_ptr w = std::move(idle.back());
-      idle.pop_back();
-      assign(w, t);
-      const auto id = w->current_id;
-      lock.unlock();
-      send_task(w, t, id);
-      return;
+    if (queue.empty()) {
+      if (worker_ptr w = pick_worker(t->call().bytes.size()); w && t->start()) {
+        t->started = true;
+        assign(*w, std::move(t));
+        lock.unlock();
+        flush(w);
+        return;
+      }
     }
     queue.push_back(std::move(t));
     const bool spawn = workers.size() < max_workers;
@@ -189,94 +245,107 @@ struct process_pool_executor::impl {
         fail_all(to_fail, std::make_exception_ptr(broken_process_pool(reason)));
         return;
       }
-      task_ptr t;
-      std::uint64_t id = 0;
+      bool gave;
       {
         std::lock_guard lock(mutex);
         workers.push_back(w);
         ++started;
-        t = take_next();
-        if (t) {
-          assign(w, t);
-          id = w->current_id;
-        } else {
-          idle.push_back(w);
-        }
+        gave = fill(*w);
       }
-      if (t) send_task(w, t, id);
+      if (gave) flush(w);
     }
   }
 
-  void on_message(const worker_ptr& w) {
-    detail::header h;
-    std::string body;
-    if (!detail::recv_message(w->fd, h, body, nullptr)) {
-      on_death(w);
-      return;
+  // Reads what `w` has sent; false if its stream ended (it died or exited).
+  bool on_readable(const worker_ptr& w) {
+    w->reader.rearm();
+    for (;;) {
+      detail::header h;
+      std::string_view body;
+      switch (w->reader.next(w->fd, false, h, body, nullptr)) {
+        case detail::message_reader::status::need_more:
+          return true;
+        case detail::message_reader::status::closed:
+          return false;
+        case detail::message_reader::status::message:
+          on_message(w, h, body);
+      }
     }
+  }
+
+  void on_message(const worker_ptr& w, const detail::header& h, std::string_view body) {
     const auto k = static_cast<detail::kind>(h.kind);
     if (k == detail::kind::fatal) {
       std::vector<task_ptr> to_fail;
-      const std::string reason = "braid::multiprocessing: " + body;
+      const std::string reason = "braid::multiprocessing: " + std::string(body);
       {
         std::lock_guard lock(mutex);
-        if (w->current) to_fail.push_back(std::move(w->current));
+        for (auto& s : w->running) to_fail.push_back(std::move(s.task));
+        w->running.clear();
+        w->outbox.clear();
         break_pool(reason, to_fail);
       }
       fail_all(to_fail, std::make_exception_ptr(broken_process_pool(reason)));
       return;
     }
     if (k != detail::kind::result && k != detail::kind::failure) return;
-    task_ptr done, next;
-    std::uint64_t next_id_sent = 0;
+    task_ptr done;
+    bool gave = false;
     {
       std::lock_guard lock(mutex);
-      if (!w->current || w->current_id != h.id) return;
-      done = std::move(w->current);
-      if (max_tasks_per_child != 0 && w->dispatched >= max_tasks_per_child) {
+      const auto it = std::find_if(w->running.begin(), w->running.end(),
+                                   [&](const sent_task& s) { return s.id == h.id; });
+      if (it == w->running.end()) return;
+      done = std::move(it->task);
+      w->running.erase(it);
+      gave = fill(*w);
+      if (max_tasks_per_child != 0 && w->dispatched >= max_tasks_per_child &&
+          w->running.empty()) {
         w->retiring = true;
         ::shutdown(w->fd, SHUT_WR);  // the worker reads the end of the stream and exits
-      } else if ((next = take_next())) {
-        assign(w, next);
-        next_id_sent = w->current_id;
-      } else {
-        idle.push_back(w);
       }
     }
+    if (gave) flush(w);  // the worker's next task first, then the result
     if (k == detail::kind::result) {
       done->complete(body);
     } else {
       done->fail(detail::decode_remote_error(body));
     }
-    if (next) send_task(w, next, next_id_sent);
   }
 
   void on_death(const worker_ptr& w) {
+    // Results it sent before dying still count (its socket may not have been polled yet).
+    [[maybe_unused]] const bool open = on_readable(w);
     int signal = 0, exit_code = 0;
     detail::reap(w->pid, signal, exit_code);
-    task_ptr t;
+    std::vector<task_ptr> lost;
     {
       std::lock_guard lock(mutex);
       std::erase(workers, w);
-      std::erase(idle, w);
-      t = std::move(w->current);
-      if (t && t->retries > 0 && !killing && broken.empty()) {
-        --t->retries;
-        queue.push_front(std::move(t));
+      std::vector<task_ptr> retry;
+      for (auto& s : w->running) {
+        if (s.task->retries > 0 && !killing && broken.empty()) {
+          --s.task->retries;
+          retry.push_back(std::move(s.task));
+        } else {
+          lost.push_back(std::move(s.task));
+        }
       }
+      w->running.clear();
+      w->outbox.clear();
+      queue.insert(queue.begin(), retry.begin(), retry.end());  // first, in their order
     }
-    if (t) {
-      t->fail(std::make_exception_ptr(
-          worker_died(w->pid, signal, exit_code, describe_death(w->pid, signal, exit_code))));
-    }
+    if (lost.empty()) return;
+    const auto error = std::make_exception_ptr(
+        worker_died(w->pid, signal, exit_code, describe_death(w->pid, signal, exit_code)));
+    for (auto& t : lost) t->fail(error);
   }
 
   bool finished() const {
     std::lock_guard lock(mutex);
     if (!closed || !queue.empty()) return false;
-    return std::none_of(workers.begin(), workers.end(), [](const worker_ptr& w) {
-      return static_cast<bool>(w->current);
-    });
+    return std::all_of(workers.begin(), workers.end(),
+                       [](const worker_ptr& w) { return w->running.empty(); });
   }
 
   void run() {
@@ -285,7 +354,6 @@ struct process_pool_executor::impl {
     while (!finished()) {
       start_workers();
       fds.clear();
-      polled.clear();
       fds.push_back({wake_fd, POLLIN, 0});
       {
         std::lock_guard lock(mutex);
@@ -302,7 +370,7 @@ struct process_pool_executor::impl {
       }
       for (std::size_t i = 0; i < polled.size(); ++i) {
         if (fds[1 + 2 * i].revents != 0) {
-          on_message(polled[i]);
+          if (!on_readable(polled[i])) on_death(polled[i]);
         } else if (fds[2 + 2 * i].revents != 0) {
           on_death(polled[i]);
         }
@@ -317,7 +385,6 @@ struct process_pool_executor::impl {
     {
       std::lock_guard lock(mutex);
       all.swap(workers);
-      idle.clear();
     }
     for (const auto& w : all) ::shutdown(w->fd, SHUT_RDWR);
     for (const auto& w : all) {
@@ -363,7 +430,7 @@ struct process_pool_executor::impl {
 process_pool_executor::process_pool_executor(std::size_t max_workers, remote_call initializer,
                                              std::size_t max_tasks_per_child, start_method method)
     : process_pool_executor(process_pool_options{max_workers, std::move(initializer),
-                                                 max_tasks_per_child, method, 0}) {}
+                                                 max_tasks_per_child, method, 0, 2}) {}
 
 process_pool_executor::process_pool_executor(process_pool_options options)
     : impl_(std::make_unique<impl>(std::move(options))) {}
@@ -394,6 +461,10 @@ void process_pool_executor::kill_workers() noexcept {
 }
 
 std::size_t process_pool_executor::max_workers() const noexcept { return impl_->max_workers; }
+
+std::size_t process_pool_executor::max_in_flight() const noexcept {
+  return impl_->max_in_flight;
+}
 
 std::vector<int> process_pool_executor::worker_pids() const {
   std::lock_guard lock(impl_->mutex);

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -115,6 +116,89 @@ bool recv_message(int fd, header& h, std::string& body, std::vector<int>* fds) {
   }
   body.resize(h.size);
   return recv_all(fd, body.data(), body.size());
+}
+
+}  // namespace braid::multiprocessing::detail
+
+namespace braid::multiprocessing::detail {
+
+message_reader::~message_reader() {
+  for (int fd : pending_fds_) ::close(fd);
+}
+
+// Appends what one recvmsg brings (at least one byte, or false: end of stream, error, or
+// nothing there yet when not blocking).
+bool message_reader::fill(int fd, bool block, std::size_t want) {
+  if (begin_ == end_) {
+    begin_ = end_ = 0;
+  } else if (begin_ > 0) {  // keep the partial message at the front
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  // Room for the whole message, so a large body is read once, straight into place.
+  const std::size_t capacity = std::max<std::size_t>(want, std::size_t{64} << 10);
+  if (buf_.size() < capacity) buf_.resize(capacity);
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * max_fds)];
+  iovec iov{buf_.data() + end_, buf_.size() - end_};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t r;
+  do {
+    r = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | (block ? 0 : MSG_DONTWAIT));
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return false;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    const std::size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (std::size_t i = 0; i < n; ++i) {
+      int received;
+      std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      pending_fds_.push_back(received);
+    }
+  }
+  if (r == 0) {
+    errno = 0;  // the end of the stream, not "try again"
+    return false;
+  }
+  drained_ = static_cast<std::size_t>(r) < iov.iov_len;
+  end_ += static_cast<std::size_t>(r);
+  return true;
+}
+
+message_reader::status message_reader::next(int fd, bool block, header& h,
+                                             std::string_view& body, std::vector<int>* fds) {
+  for (;;) {
+    const std::size_t have = end_ - begin_;
+    std::size_t want = sizeof h;
+    if (have >= sizeof h) {
+      std::memcpy(&h, buf_.data() + begin_, sizeof h);
+      want += h.size;
+      if (have >= want) {
+        body = std::string_view(buf_.data() + begin_ + sizeof h, h.size);
+        begin_ += want;
+        const std::size_t n = std::min<std::size_t>(h.fds, pending_fds_.size());
+        for (std::size_t i = 0; i < n; ++i) {
+          if (fds != nullptr) {
+            fds->push_back(pending_fds_[i]);
+          } else {
+            ::close(pending_fds_[i]);
+          }
+        }
+        pending_fds_.erase(pending_fds_.begin(),
+                           pending_fds_.begin() + static_cast<std::ptrdiff_t>(n));
+        return status::message;
+      }
+    }
+    if (!block && drained_) return status::need_more;
+    if (!fill(fd, block, want)) {
+      if (!block && (errno == EAGAIN || errno == EWOULDBLOCK)) return status::need_more;
+      return status::closed;
+    }
+  }
 }
 
 }  // namespace braid::multiprocessing::detail

@@ -117,15 +117,16 @@ int fatal(int fd, const std::string& text, int code) {
   return code;
 }
 
-int serve(int fd, worker_mode mode) {
+int serve(int fd, message_reader& in, worker_mode mode) {
   header h;
-  std::string body;
+  std::string_view body;
   std::vector<int> fds;
+  std::string result;  // reused: its capacity stays from one task to the next
   for (;;) {
     close_all(fds);
-    if (!recv_message(fd, h, body, &fds)) return 0;
+    if (in.next(fd, true, h, body, &fds) != message_reader::status::message) return 0;
     if (h.kind != static_cast<std::uint32_t>(kind::task)) continue;
-    std::string result;
+    result.clear();
     bool failed = false;
     try {
       fd_provider provide(fds);
@@ -164,7 +165,7 @@ std::string encode_hello(worker_mode mode, const remote_call& initializer) {
   return encode_value(m);
 }
 
-std::exception_ptr decode_remote_error(const std::string& body) {
+std::exception_ptr decode_remote_error(std::string_view body) {
   try {
     auto e = decode_value<error_text>(body);
     return std::make_exception_ptr(
@@ -176,10 +177,12 @@ std::exception_ptr decode_remote_error(const std::string& body) {
 
 int run_worker(int fd) noexcept {
   try {
+    message_reader in;
     header h;
-    std::string body;
+    std::string_view body;
     std::vector<int> fds;
-    if (!recv_message(fd, h, body, &fds) || h.kind != static_cast<std::uint32_t>(kind::hello)) {
+    if (in.next(fd, true, h, body, &fds) != message_reader::status::message ||
+        h.kind != static_cast<std::uint32_t>(kind::hello)) {
       return 70;
     }
     const auto hello = decode_value<hello_message>(body);
@@ -208,7 +211,7 @@ int run_worker(int fd) noexcept {
       }
     }
     close_all(fds);
-    return serve(fd, static_cast<worker_mode>(hello.mode));
+    return serve(fd, in, static_cast<worker_mode>(hello.mode));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "braid: worker %d: %s\n", static_cast<int>(::getpid()), e.what());
     return 73;

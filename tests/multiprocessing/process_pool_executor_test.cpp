@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <latch>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -51,6 +52,23 @@ int wait_for_file(std::string path) {
 std::string temp_path(const std::string& tag) {
   return "/tmp/braid-mp-test-" + std::to_string(::getpid()) + "-" + tag;
 }
+
+// Aborts once `path` exists.
+int abort_when_file(std::string path) {
+  wait_for_file(path);
+  std::abort();
+}
+
+// Aborts once `gate` exists, the first time (when `marker` does not exist); then returns 42.
+int abort_once_when_file(std::string gate, std::string marker) {
+  if (file_exists(marker)) return 42;
+  wait_for_file(gate);
+  touch(marker);
+  std::abort();
+}
+
+std::size_t echo_size(std::string s) { return s.size(); }
+std::string make_big(int i) { return std::string(std::size_t{3} << 20, static_cast<char>('a' + i % 26)); }
 
 struct custom_error : std::exception {
   const char* what() const noexcept override { return "custom failure"; }
@@ -189,19 +207,33 @@ TEST_F(process_pool_executor_test, WorksFromAProgramThatAlreadyRunsAThreadPool) 
 }
 
 TEST_F(process_pool_executor_test, QueuedWorkCanBeCancelled) {
-  const std::string gate = temp_path("gate");
-  ::unlink(gate.c_str());
-  mp::process_pool_executor pool(1);
-  auto blocker = pool.submit(wait_for_file, gate);
-  std::vector<futures::future<int>> queued;
-  for (int i = 0; i < 5; ++i) queued.push_back(pool.submit(square, i));
-  for (auto& f : queued) EXPECT_TRUE(f.cancel());
-  auto last = pool.submit(square, 9);
-  touch(gate);
-  EXPECT_EQ(blocker.result(), 1);
-  EXPECT_EQ(last.result(), 81);
-  for (auto& f : queued) EXPECT_TRUE(f.cancelled());
-  ::unlink(gate.c_str());
+  for (std::size_t in_flight : {1u, 2u}) {
+    const std::string gate = temp_path("gate");
+    ::unlink(gate.c_str());
+    mp::process_pool_options options;
+    options.max_workers = 1;
+    options.max_in_flight_per_worker = in_flight;
+    mp::process_pool_executor pool(std::move(options));
+    auto blocker = pool.submit(wait_for_file, gate);
+    while (!blocker.running()) std::this_thread::yield();  // given to the worker
+    std::vector<futures::future<int>> queued;
+    for (int i = 0; i < 5; ++i) queued.push_back(pool.submit(square, i));
+    // With 2 in flight, the first is already sent behind the blocker: it cannot be cancelled.
+    const std::size_t sent = in_flight - 1;
+    for (std::size_t i = 0; i < queued.size(); ++i) EXPECT_EQ(queued[i].cancel(), i >= sent) << i;
+    auto last = pool.submit(square, 9);
+    touch(gate);
+    EXPECT_EQ(blocker.result(), 1);
+    EXPECT_EQ(last.result(), 81);
+    for (std::size_t i = 0; i < queued.size(); ++i) {
+      if (i < sent) {
+        EXPECT_EQ(queued[i].result(), 0);
+      } else {
+        EXPECT_TRUE(queued[i].cancelled());
+      }
+    }
+    ::unlink(gate.c_str());
+  }
 }
 
 TEST_F(process_pool_executor_test, ShutdownWithCancelFuturesCancelsTheQueue) {
@@ -214,11 +246,97 @@ TEST_F(process_pool_executor_test, ShutdownWithCancelFuturesCancelsTheQueue) {
   for (int i = 0; i < 5; ++i) queued.push_back(pool.submit(square, i));
   pool.shutdown(false, true);
   EXPECT_THROW(pool.submit(square, 1), futures::executor_shutdown_error);
-  for (auto& f : queued) EXPECT_TRUE(f.cancelled());
+  EXPECT_TRUE(queued[0].running());  // sent behind the blocker (2 in flight per worker)
+  for (std::size_t i = 1; i < queued.size(); ++i) EXPECT_TRUE(queued[i].cancelled());
   touch(gate);
   EXPECT_EQ(blocker.result(), 1);
+  EXPECT_EQ(queued[0].result(), 0);
   pool.shutdown();
   ::unlink(gate.c_str());
+}
+
+TEST_F(process_pool_executor_test, ADeathFailsEveryTaskSentToThatWorker) {
+  const std::string gate = temp_path("gate3");
+  ::unlink(gate.c_str());
+  mp::process_pool_executor pool(1);
+  auto crashing = pool.submit(abort_when_file, gate);
+  while (!crashing.running()) std::this_thread::yield();
+  auto behind = pool.submit(square, 3);  // sent behind it: outstanding on the same worker
+  auto queued_later = pool.submit(square, 4);  // over the in-flight limit: stays queued
+  EXPECT_TRUE(behind.running());
+  touch(gate);
+  int pid = 0;
+  for (auto* f : {&crashing, &behind}) {
+    try {
+      f->result();
+      ADD_FAILURE() << "no exception";
+    } catch (const mp::worker_died& e) {
+      EXPECT_EQ(e.signal(), SIGABRT);
+      if (pid == 0) pid = e.pid();
+      EXPECT_EQ(e.pid(), pid);
+    }
+  }
+  EXPECT_EQ(queued_later.result(), 16);  // ran on the replacement
+  EXPECT_EQ(pool.submit(square, 5).result(), 25);
+  EXPECT_EQ(pool.workers_started(), 2u);
+  ::unlink(gate.c_str());
+}
+
+TEST_F(process_pool_executor_test, MaxRetriesRestartsEveryTaskSentToADeadWorker) {
+  const std::string gate = temp_path("gate4"), marker = temp_path("retry2");
+  ::unlink(gate.c_str());
+  ::unlink(marker.c_str());
+  mp::process_pool_options options;
+  options.max_workers = 1;
+  options.max_retries = 1;
+  mp::process_pool_executor pool(std::move(options));
+  auto crashing = pool.submit(abort_once_when_file, gate, marker);
+  while (!crashing.running()) std::this_thread::yield();
+  auto behind = pool.submit(square, 3);
+  EXPECT_TRUE(behind.running());
+  touch(gate);
+  EXPECT_EQ(crashing.result(), 42);
+  EXPECT_EQ(behind.result(), 9);
+  EXPECT_EQ(pool.workers_started(), 2u);
+  ::unlink(gate.c_str());
+  ::unlink(marker.c_str());
+}
+
+TEST_F(process_pool_executor_test, PipeliningNeverExceedsTheRecyclingBudget) {
+  mp::process_pool_executor pool(2, {}, 3);
+  std::vector<futures::future<int>> pids;
+  for (int i = 0; i < 90; ++i) pids.push_back(pool.submit(my_pid));
+  std::map<int, int> per_worker;
+  for (auto& f : pids) ++per_worker[f.result()];
+  for (const auto& [pid, n] : per_worker) EXPECT_LE(n, 3) << pid;
+  EXPECT_GE(per_worker.size(), 30u);
+}
+
+TEST_F(process_pool_executor_test, LargeTasksAreNotQueuedBehindARunningOne) {
+  const std::string gate = temp_path("gate5");
+  ::unlink(gate.c_str());
+  mp::process_pool_executor pool(1);
+  auto blocker = pool.submit(wait_for_file, gate);
+  while (!blocker.running()) std::this_thread::yield();
+  auto large = pool.submit(echo_size, std::string(std::size_t{256} << 10, 'x'));
+  EXPECT_FALSE(large.running());  // waits in the pool's queue, still cancellable
+  touch(gate);
+  EXPECT_EQ(large.result(), std::size_t{256} << 10);
+  EXPECT_EQ(blocker.result(), 1);
+  ::unlink(gate.c_str());
+}
+
+TEST_F(process_pool_executor_test, LargeResultsWhileTasksArePipelined) {
+  // The worker writes big results while the parent sends it more tasks: neither may wait for
+  // the other.
+  mp::process_pool_executor pool(2);
+  std::vector<futures::future<std::string>> results;
+  for (int i = 0; i < 40; ++i) results.push_back(pool.submit(make_big, i));
+  for (int i = 0; i < 40; ++i) {
+    const std::string r = results[static_cast<std::size_t>(i)].result();
+    ASSERT_EQ(r.size(), std::size_t{3} << 20);
+    EXPECT_EQ(r.front(), static_cast<char>('a' + i % 26));
+  }
 }
 
 TEST_F(process_pool_executor_test, TerminateAndKillWorkersFailRunningTasks) {

@@ -33,6 +33,13 @@ struct process_pool_options {
   /// How many times a task whose worker died is started again on another worker before its
   /// future fails with worker_died. 0: never retried.
   std::size_t max_retries = 0;
+  /// How many tasks a worker may hold at once: the one it runs and those sent behind it, so it
+  /// starts the next without waiting for the parent (1: one at a time). Tasks behind the
+  /// running one are sent only when no more workers may start, and only small ones (at most
+  /// 64 KiB in all); never beyond what is left of a worker's max_tasks_per_child budget.
+  /// A task sent behind a running one has started: it can no longer be cancelled, and if its
+  /// worker dies it fails with worker_died (or is retried) like the running one.
+  std::size_t max_in_flight_per_worker = 2;
 };
 
 /// Options of process_pool_executor::map() and map_unordered().
@@ -40,7 +47,8 @@ struct process_map_options {
   /// How many inputs travel (and run) together in one message. Bigger chunks cost less per item
   /// but balance the load more coarsely.
   std::size_t chunksize = 1;
-  /// Most chunks in flight at once; 0 means twice max_workers().
+  /// Most chunks in flight at once; 0 means max_workers() * (max_in_flight_per_worker + 2), so
+  /// a worker finds its next chunk already queued.
   std::size_t buffersize = 0;
   /// Total time allowed, counted from the call; reaching an item after it throws timeout_error.
   std::optional<std::chrono::nanoseconds> timeout;
@@ -49,7 +57,8 @@ struct process_map_options {
 /// Runs functions in a pool of worker processes (Python's ProcessPoolExecutor).
 ///
 /// Workers start lazily (one when work arrives and none is idle, up to max_workers) and each runs
-/// one task at a time. A task is a call `fn(args...)` where `fn` is a plain function, a
+/// one task at a time, with up to max_in_flight_per_worker - 1 more already sent to it. A task
+/// is a call `fn(args...)` where `fn` is a plain function, a
 /// captureless lambda or an empty function object, named in the worker by its place in the
 /// binary; arguments and results travel through cereal's binary archives.
 ///
@@ -77,6 +86,8 @@ class process_pool_executor {
   /// The future holds: the result; remote_error if the task threw (type name, message, stack);
   /// worker_died if its worker died while running it (after max_retries restarts);
   /// broken_process_pool if the pool broke; cancelled_error if cancelled while queued.
+  /// Cancellation: cancel() succeeds only while the task waits in the pool's queue; once sent
+  /// to a worker (running, or pipelined behind a running task) it cannot be cancelled.
   /// Throws: a type that cannot travel is a compile error; what an argument's serialisation
   /// throws; executor_shutdown_error after shutdown(); broken_process_pool if broken.
   template <class F, class... Args>
@@ -134,6 +145,8 @@ class process_pool_executor {
 
   /// How many tasks can run at once.
   std::size_t max_workers() const noexcept;
+  /// How many tasks a worker may hold at once (process_pool_options::max_in_flight_per_worker).
+  std::size_t max_in_flight() const noexcept;
   /// Process ids of the live workers (a snapshot).
   std::vector<int> worker_pids() const;
   /// How many worker processes this pool has started so far.
@@ -142,7 +155,7 @@ class process_pool_executor {
  private:
   void schedule(std::shared_ptr<detail::task_base> task);
   std::size_t window(const process_map_options& o) const noexcept {
-    return o.buffersize != 0 ? o.buffersize : 2 * max_workers();
+    return o.buffersize != 0 ? o.buffersize : max_workers() * (max_in_flight() + 2);
   }
   static futures::detail::deadline_t deadline(const process_map_options& o) {
     if (!o.timeout) return std::nullopt;

@@ -2,6 +2,7 @@
 // Messages between a parent and a worker over a connected AF_UNIX stream socket: a fixed header,
 // the body, and optionally descriptors (SCM_RIGHTS) riding on the header's first byte.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,5 +33,35 @@ bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
 /// Receives one message. Returns false on a clean end of stream before a message starts or on
 /// a broken one (the peer died); received descriptors are appended to `fds` (close-on-exec).
 bool recv_message(int fd, header& h, std::string& body, std::vector<int>* fds);
+
+/// Reads messages from one socket through a buffer: one recvmsg usually brings a whole message
+/// (or several), and a large body is read straight into its final place. Descriptors that
+/// arrive (SCM_RIGHTS rides on the first bytes of its message's header, so it is always read
+/// no later than that header) queue up in order and go to the message whose header counts them.
+/// Not thread-safe: one reader per socket, used by one thread at a time.
+class message_reader {
+ public:
+  enum class status { message, need_more, closed };
+  message_reader() = default;
+  message_reader(const message_reader&) = delete;
+  message_reader& operator=(const message_reader&) = delete;
+  ~message_reader();
+
+  /// The next message: `h` and `body` (valid until the next call) and, if `fds` is not null,
+  /// its descriptors appended there (else closed). With `block` false, returns need_more
+  /// instead of waiting. `closed` at the end of the stream or on a broken one.
+  /// Without blocking, a read that did not fill the buffer is taken to have drained the
+  /// socket: later calls return need_more without another recvmsg until rearm() (call it when
+  /// poll reports the socket readable).
+  status next(int fd, bool block, header& h, std::string_view& body, std::vector<int>* fds);
+  void rearm() noexcept { drained_ = false; }
+
+ private:
+  bool fill(int fd, bool block, std::size_t want);
+  std::vector<char> buf_;
+  std::size_t begin_ = 0, end_ = 0;
+  bool drained_ = false;
+  std::vector<int> pending_fds_;
+};
 
 }  // namespace braid::multiprocessing::detail

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "braid/multiprocessing/detail/code_ref.hpp"
 #include "braid/multiprocessing/remote_call.hpp"
@@ -61,7 +62,7 @@ int signal_pidfd(int pidfd, int signal) noexcept;
 int run_worker(int fd) noexcept;
 
 /// Builds the error the parent stores for a task that threw in the worker.
-std::exception_ptr decode_remote_error(const std::string& body);
+std::exception_ptr decode_remote_error(std::string_view body);
 
 /// Waits for `pid` (EINTR-safe) and describes how it ended: sets signal (0 if it exited) and
 /// exit code (-1 if signalled).
