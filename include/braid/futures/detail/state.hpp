@@ -25,13 +25,7 @@ class state : public state_base {
   template <class... A>
   bool try_set_value(A&&... args) noexcept {
     if (!try_claim()) return false;
-    try {
-      ::new (static_cast<void*>(&value_)) T(std::forward<A>(args)...);
-      has_value_ = true;
-      publish(nullptr);
-    } catch (...) {
-      publish(std::current_exception());
-    }
+    set_value_owned(std::forward<A>(args)...);
     return true;
   }
 
@@ -66,7 +60,7 @@ class state<void> : public state_base {
   void set_value_owned() noexcept { publish(nullptr); }
   bool try_set_value() noexcept {
     if (!try_claim()) return false;
-    publish(nullptr);
+    set_value_owned();
     return true;
   }
 };
