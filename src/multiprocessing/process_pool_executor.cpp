@@ -314,6 +314,10 @@ struct process_pool_executor::impl {
   }
 
   void on_death(const worker_ptr& w) {
+    {
+      std::lock_guard lock(mutex);
+      w->retiring = true;  // gets no more tasks
+    }
     // Results it sent before dying still count (its socket may not have been polled yet).
     [[maybe_unused]] const bool open = on_readable(w);
     int signal = 0, exit_code = 0;
