@@ -155,7 +155,12 @@ void event_loop::run_once() {
       clock_->is_virtual() && ready_count_ == 0 && !timers_.empty() && external_pending_ == 0;
   auto& io_ready = impl_->io_ready;
   io_ready.clear();
-  const bool woken = impl_->backend->poll(poll_timeout(), io_ready);
+  const auto timeout = poll_timeout();
+  // With work ready and no fd watched, only the wake-up eventfd could report, and wake_pending
+  // already says whether other threads posted: skip the system call. (The eventfd stays
+  // readable until the next real poll drains it: one spurious wake-up at most.)
+  const bool woken =
+      timeout.count() == 0 && impl_->io_waits == 0 ? false : impl_->backend->poll(timeout, io_ready);
   for (detail::runnable* r : io_ready) {
     static_cast<detail::io_watch*>(r)->io_armed = false;
     push_ready(*r);
@@ -315,7 +320,7 @@ void detail::callback_base::fire() noexcept { loop_->push_ready(*this); }
 
 void detail::callback_base::run() noexcept {
   if (!cancelled()) {
-    const auto start = event_loop::coarse_now_ns();
+    const auto start = loop_->step_start_ns();
     try {
       invoke();
     } catch (...) {

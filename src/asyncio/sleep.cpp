@@ -22,7 +22,6 @@ bool sleep_operation::await_suspend(std::coroutine_handle<> h) {
     task_->schedule();  // the wait stays registered, so a cancel still lands on this sleep
     return true;
   }
-  deadline = when_;
   loop.add_timer(*this);
   if (!task_->suspend(*this, h)) {
     loop.cancel_timer(*this);

@@ -30,7 +30,7 @@ void task_base::run() noexcept {
     started_ = true;
     if (must_cancel_) {  // cancelled before its first step: the body never runs (as in Python)
       must_cancel_ = false;
-      promise_->set_error(std::make_exception_ptr(cancelled_error()), true);
+      root_promise().set_error(std::make_exception_ptr(cancelled_error()), true);
       finish();
       return;
     }
@@ -39,7 +39,7 @@ void task_base::run() noexcept {
   task_base* previous = loop->running_task();
   loop->set_running_task(this);
   waiter_ = nullptr;
-  const auto start = event_loop::coarse_now_ns();
+  const auto start = loop->step_start_ns();
   resume_.resume();
   loop->set_running_task(previous);
   loop->note_step(start, this);
@@ -92,9 +92,9 @@ void task_base::destroy() noexcept {
         where += " (created at " + std::string(extra_->site.file) + ":" +
                  std::to_string(extra_->site.line) + ")";
       }
-      threading::report_unhandled(promise_->error(), where);
+      threading::report_unhandled(root_promise().error(), where);
     } catch (...) {
-      threading::report_unhandled(promise_->error(), "task failed");
+      threading::report_unhandled(root_promise().error(), "task failed");
     }
   }
   delete this;

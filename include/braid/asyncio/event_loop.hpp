@@ -233,6 +233,8 @@ class event_loop {
     if (slow_ns_ > 0) check_slow(start_ns, t);
   }
   static std::int64_t coarse_now_ns() noexcept;
+  /// When a step starts, for note_step(); no clock read when the watchdog is off.
+  std::int64_t step_start_ns() const noexcept { return slow_ns_ > 0 ? coarse_now_ns() : 0; }
   /// One iteration: poll, fire due timers, run what was ready.
   void run_once();
   /// Iterates until `done()` returns true. Sets the thread's current loop meanwhile.

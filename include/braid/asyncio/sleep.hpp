@@ -16,7 +16,9 @@ namespace detail {
 /// The awaitable behind sleep(): a timer node and a wait in the sleeping coroutine's frame.
 class sleep_operation final : public timer_node, public waiter {
  public:
-  sleep_operation(time_point when, bool yield_only) noexcept : when_(when), yield_(yield_only) {}
+  sleep_operation(time_point when, bool yield_only) noexcept : yield_(yield_only) {
+    deadline = when;
+  }
   sleep_operation(const sleep_operation&) = delete;
   ~sleep_operation();
   bool await_ready() const noexcept { return false; }
@@ -26,7 +28,6 @@ class sleep_operation final : public timer_node, public waiter {
   bool cancel() noexcept override;
 
  private:
-  time_point when_;
   task_base* task_ = nullptr;
   bool yield_;
   bool cancelled_ = false;

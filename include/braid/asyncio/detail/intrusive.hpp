@@ -49,6 +49,7 @@ class wait_node {
 
  private:
   friend class wait_list;
+  friend class wait_ring;
   wait_node* prev_ = nullptr;
   wait_node* next_ = nullptr;
   bool linked_ = false;
@@ -107,6 +108,51 @@ class wait_list {
   wait_node* tail_ = nullptr;
 };
 
+/// A FIFO of wait_nodes in one word (a circular list: the tail is the head's prev): the same
+/// operations as wait_list, for objects kept by the million (each task's done waiters).
+class wait_ring {
+ public:
+  bool empty() const noexcept { return head_ == nullptr; }
+  wait_node* front() const noexcept { return head_; }
+  void push_back(wait_node& n) noexcept {
+    n.linked_ = true;
+    if (!head_) {
+      n.prev_ = n.next_ = &n;
+      head_ = &n;
+      return;
+    }
+    wait_node* tail = head_->prev_;
+    n.prev_ = tail;
+    n.next_ = head_;
+    tail->next_ = &n;
+    head_->prev_ = &n;
+  }
+  void erase(wait_node& n) noexcept {
+    if (!n.linked_) return;
+    if (n.next_ == &n) {
+      head_ = nullptr;
+    } else {
+      n.prev_->next_ = n.next_;
+      n.next_->prev_ = n.prev_;
+      if (head_ == &n) head_ = n.next_;
+    }
+    n.prev_ = n.next_ = nullptr;
+    n.linked_ = false;
+  }
+  wait_node* pop_front() noexcept {
+    wait_node* n = head_;
+    if (n) erase(*n);
+    return n;
+  }
+  /// Unlinks every node, then wakes each in FIFO order.
+  void wake_all() noexcept {
+    while (wait_node* n = pop_front()) n->wake();
+  }
+
+ private:
+  wait_node* head_ = nullptr;
+};
+
 /// Something with a deadline in the loop's timer heap. fire() runs on the loop thread after the
 /// heap removed the node.
 class timer_node {
@@ -116,7 +162,7 @@ class timer_node {
   bool armed() const noexcept { return index != npos; }
 
   time_point deadline{};
-  std::uint64_t seq = 0;       // FIFO order among equal deadlines
+  std::uint32_t seq = 0;       // FIFO order among equal deadlines (wraps; see timer_heap)
   std::uint32_t index = npos;  // position in the heap: O(log n) cancel
 
  protected:

@@ -4,10 +4,13 @@
 /// (the awaiting coroutine) or, for a task's root coroutine, the task that owns it.
 
 #include <coroutine>
+#include <cstddef>
 #include <exception>
 #include <optional>
 #include <type_traits>
 #include <utility>
+
+#include "braid/asyncio/detail/frame_allocator.hpp"
 
 namespace braid::asyncio {
 template <class T>
@@ -23,14 +26,19 @@ void root_finished(task_base& owner) noexcept;
 
 class promise_base {
  public:
+  /// Coroutine frames come from the per-thread pool (frame_allocator.hpp); the compiler passes
+  /// the frame size back to the sized delete.
+  static void* operator new(std::size_t size) { return frame_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { frame_deallocate(p, size); }
+
   struct final_awaiter {
     bool await_ready() const noexcept { return false; }
     template <class P>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
       promise_base& p = h.promise();
-      if (p.continuation_) return p.continuation_;
-      root_finished(*p.owner_);  // may not destroy this frame: the task holds a reference
-      return std::noop_coroutine();
+      if (!p.root_) return std::coroutine_handle<>::from_address(p.next_);
+      root_finished(*static_cast<task_base*>(p.next_));  // the task holds a reference: the
+      return std::noop_coroutine();                      // frame outlives this call
     }
     void await_resume() const noexcept {}
   };
@@ -39,8 +47,11 @@ class promise_base {
   final_awaiter final_suspend() const noexcept { return {}; }
   void unhandled_exception() noexcept;  // records the error; notes cancelled_error
 
-  void set_continuation(std::coroutine_handle<> c) noexcept { continuation_ = c; }
-  void set_owner(task_base* owner) noexcept { owner_ = owner; }
+  void set_continuation(std::coroutine_handle<> c) noexcept { next_ = c.address(); }
+  void set_owner(task_base* owner) noexcept {
+    next_ = owner;
+    root_ = true;
+  }
   const std::exception_ptr& error() const noexcept { return error_; }
   bool cancelled() const noexcept { return cancelled_; }
   void set_error(std::exception_ptr e, bool cancelled) noexcept {
@@ -52,10 +63,12 @@ class promise_base {
   }
 
  private:
-  std::coroutine_handle<> continuation_;
-  task_base* owner_ = nullptr;
+  // The awaiting coroutine's frame, or for a task's root coroutine (root_) its task_base: one
+  // word, as every frame has one.
+  void* next_ = nullptr;
   std::exception_ptr error_;
   bool cancelled_ = false;
+  bool root_ = false;
 };
 
 template <class T>

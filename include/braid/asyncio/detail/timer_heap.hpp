@@ -26,7 +26,10 @@ class timer_heap {
 
  private:
   static bool less(const timer_node* a, const timer_node* b) noexcept {
-    return a->deadline < b->deadline || (a->deadline == b->deadline && a->seq < b->seq);
+    // seq wraps: serial-number order is exact while armed timers with one deadline span less
+    // than 2^31 insertions.
+    return a->deadline < b->deadline ||
+           (a->deadline == b->deadline && static_cast<std::int32_t>(a->seq - b->seq) < 0);
   }
   void sift_up(std::size_t i) noexcept;
   void sift_down(std::size_t i) noexcept;
@@ -36,7 +39,7 @@ class timer_heap {
   }
 
   std::vector<timer_node*> heap_;
-  std::uint64_t next_seq_ = 0;
+  std::uint32_t next_seq_ = 0;
 };
 
 }  // namespace braid::asyncio::detail
