@@ -44,17 +44,23 @@ namespace futures = braid::futures;
 using clock_type = std::chrono::steady_clock;
 
 /// Worker threads every peer gets: one per core of this machine.
-std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+std::size_t cores() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 /// braid's max_workers for a variant: 0 is braid's own default (Python's min(32, cores + 4)).
 std::string braid_name(std::size_t workers) {
   return workers == 0 ? "braid_default" : "braid_" + std::to_string(workers);
 }
 
-std::int64_t tiny(std::int64_t i) { return i * 2 + 1; }
+std::int64_t tiny(std::int64_t i) {
+  return i * 2 + 1;
+}
 
 /// The sum fan-out must produce: sum of tiny(i) for i < n.
-std::int64_t expected_sum(std::int64_t n) { return n * n; }
+std::int64_t expected_sum(std::int64_t n) {
+  return n * n;
+}
 
 // ------------------------------------------------------------------------------- measurement
 
@@ -247,19 +253,21 @@ void fan_out_std_async(benchmark::State& state) {
 void round_trip_braid(benchmark::State& state, std::size_t workers,
                       std::chrono::microseconds pause) {
   futures::thread_pool_executor pool(workers);
-  run_latency(state, [&] { pool.submit([] {}).result(); }, pause);
+  run_latency(
+      state, [&] { pool.submit([] {}).result(); }, pause);
 }
 
 void round_trip_asio(benchmark::State& state, std::size_t threads,
                      std::chrono::microseconds pause) {
   boost::asio::thread_pool pool(threads);
-  run_latency(state, [&] { boost::asio::post(pool, boost::asio::use_future([] {})).get(); },
-              pause);
+  run_latency(
+      state, [&] { boost::asio::post(pool, boost::asio::use_future([] {})).get(); }, pause);
   pool.join();
 }
 
 void round_trip_std_async(benchmark::State& state, std::chrono::microseconds pause) {
-  run_latency(state, [] { std::async(std::launch::async, [] {}).get(); }, pause);
+  run_latency(
+      state, [] { std::async(std::launch::async, [] {}).get(); }, pause);
 }
 
 // ------------------------------------------------------------------------------ registration
@@ -331,11 +339,11 @@ void register_all(const options& o) {
   }
   configure_throughput(benchmark::RegisterBenchmark("fan_out_fan_in/tbb", fan_out_tbb), o.tasks);
   configure_throughput(benchmark::RegisterBenchmark("fan_out_fan_in/asio", fan_out_asio), o.tasks);
-  configure_throughput(
-      benchmark::RegisterBenchmark("fan_out_fan_in/std_async", fan_out_std_async), o.async_tasks);
+  configure_throughput(benchmark::RegisterBenchmark("fan_out_fan_in/std_async", fan_out_std_async),
+                       o.async_tasks);
   for (std::size_t w : braid_workers) {
-    configure_throughput(benchmark::RegisterBenchmark(
-                             ("fan_out_nested/" + braid_name(w)).c_str(), fan_out_nested_braid, w),
+    configure_throughput(benchmark::RegisterBenchmark(("fan_out_nested/" + braid_name(w)).c_str(),
+                                                      fan_out_nested_braid, w),
                          o.tasks);
   }
   configure_throughput(benchmark::RegisterBenchmark("fan_out_nested/tbb", fan_out_nested_tbb),
@@ -347,8 +355,8 @@ void register_all(const options& o) {
     microseconds pause;
     std::int64_t samples;
   };
-  for (const variant& v : {variant{"round_trip/", hot, o.samples},
-                           variant{"round_trip_cold/", cold, cold_samples}}) {
+  for (const variant& v :
+       {variant{"round_trip/", hot, o.samples}, variant{"round_trip_cold/", cold, cold_samples}}) {
     const std::string prefix = v.scenario;
     for (std::size_t w : {std::size_t{1}, cores(), std::size_t{0}}) {
       configure_latency(benchmark::RegisterBenchmark((prefix + braid_name(w)).c_str(),
@@ -358,9 +366,10 @@ void register_all(const options& o) {
     configure_latency(benchmark::RegisterBenchmark((prefix + "asio_1").c_str(), round_trip_asio,
                                                    std::size_t{1}, v.pause),
                       v.samples);
-    configure_latency(benchmark::RegisterBenchmark((prefix + "asio_" + std::to_string(cores())).c_str(),
-                                                   round_trip_asio, cores(), v.pause),
-                      v.samples);
+    configure_latency(
+        benchmark::RegisterBenchmark((prefix + "asio_" + std::to_string(cores())).c_str(),
+                                     round_trip_asio, cores(), v.pause),
+        v.samples);
     configure_latency(
         benchmark::RegisterBenchmark((prefix + "std_async").c_str(), round_trip_std_async, v.pause),
         v.samples);

@@ -24,8 +24,8 @@ int main() {
   {
     futures::promise<int> promise;
     futures::future<int> future = promise.get_future();
-    braid::threading::thread producer(
-        [](futures::promise<int> p) { p.set_result(6 * 7); }, std::move(promise));
+    braid::threading::thread producer([](futures::promise<int> p) { p.set_result(6 * 7); },
+                                      std::move(promise));
     producer.start();
     std::printf("answer: %d\n", future.result());  // blocks until set_result
     producer.join();

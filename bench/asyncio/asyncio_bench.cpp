@@ -63,13 +63,15 @@ void measure(benchmark::State& state, long ops, F&& scenario) {
     scenario();
     total_ns += std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
   }
-  state.counters["ns_per_op"] = total_ns / static_cast<double>(state.iterations()) /
-                                static_cast<double>(ops);
+  state.counters["ns_per_op"] =
+      total_ns / static_cast<double>(state.iterations()) / static_cast<double>(ops);
 }
 
 // ------------------------------------------------------------------------------------ braid
 
-asyncio::task<int> trivial() { co_return 1; }
+asyncio::task<int> trivial() {
+  co_return 1;
+}
 
 asyncio::task<long> create_await(long n) {
   long sum = 0;
@@ -116,7 +118,8 @@ asyncio::task<void> timers(long n) {
   auto& loop = asyncio::event_loop::running();
   std::vector<asyncio::callback_handle> hs;
   hs.reserve(static_cast<std::size_t>(n));
-  for (long i = 0; i < n; ++i) hs.push_back(loop.call_later(std::chrono::seconds(1 + i % 1000), [] {}));
+  for (long i = 0; i < n; ++i)
+    hs.push_back(loop.call_later(std::chrono::seconds(1 + i % 1000), [] {}));
   for (auto& h : hs) h.cancel();
   co_return;
 }
@@ -127,7 +130,9 @@ namespace asio = boost::asio;
 using asio::awaitable;
 using asio::use_awaitable;
 
-awaitable<int> asio_trivial() { co_return 1; }
+awaitable<int> asio_trivial() {
+  co_return 1;
+}
 
 awaitable<void> asio_create_await(long n, long& sum) {
   auto ex = co_await asio::this_coro::executor;

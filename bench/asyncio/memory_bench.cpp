@@ -52,7 +52,9 @@ struct sample {
   }
 };
 
-asyncio::task<void> sleeper() { co_await asyncio::sleep(1h); }
+asyncio::task<void> sleeper() {
+  co_await asyncio::sleep(1h);
+}
 
 asyncio::task<void> braid_main(long n, sample& s) {
   std::vector<asyncio::task_handle<void>> hs;
@@ -106,8 +108,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "unknown or unavailable runtime: %s\n", runtime.c_str());
     return 2;
   }
-  std::printf("{\"runtime\": \"%s\", \"scenario\": \"sleeping_task_memory\", \"tasks\": %ld, "
-              "\"bytes_per_task\": %.1f, \"peak_bytes_per_task\": %.1f}\n",
-              runtime.c_str(), n, (s.rss_sleeping - s.rss_before) * 1024.0 / static_cast<double>(n),
-              (s.hwm_sleeping - s.hwm_before) * 1024.0 / static_cast<double>(n));
+  std::printf(
+      "{\"runtime\": \"%s\", \"scenario\": \"sleeping_task_memory\", \"tasks\": %ld, "
+      "\"bytes_per_task\": %.1f, \"peak_bytes_per_task\": %.1f}\n",
+      runtime.c_str(), n, (s.rss_sleeping - s.rss_before) * 1024.0 / static_cast<double>(n),
+      (s.hwm_sleeping - s.hwm_before) * 1024.0 / static_cast<double>(n));
 }

@@ -13,8 +13,12 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-int tiny(int x) { return x + 1; }
-std::string echo(std::string s) { return s; }
+int tiny(int x) {
+  return x + 1;
+}
+std::string echo(std::string s) {
+  return s;
+}
 long burn(long n) {  // CPU-bound: about n multiply-adds
   unsigned long x = 1;
   for (long i = 0; i < n; ++i) x = x * 6364136223846793005UL + 1442695040888963407UL;

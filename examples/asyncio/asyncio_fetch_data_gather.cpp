@@ -13,7 +13,9 @@ asyncio::task<void> fetch_data() {
   std::cout << "Data fetched!\n";
 }
 
-asyncio::task<void> main_task() { co_await asyncio::gather(fetch_data(), fetch_data(), fetch_data()); }
+asyncio::task<void> main_task() {
+  co_await asyncio::gather(fetch_data(), fetch_data(), fetch_data());
+}
 
 int main() {
   const auto start = std::chrono::steady_clock::now();

@@ -12,4 +12,6 @@ asyncio::task<void> say_hello() {
   std::cout << "Goodbye!\n";
 }
 
-int main() { asyncio::run(say_hello()); }
+int main() {
+  asyncio::run(say_hello());
+}

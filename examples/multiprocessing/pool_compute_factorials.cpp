@@ -28,7 +28,8 @@ std::size_t compute_factorial_digits(int n) {
   for (int k = 2; k <= n; ++k) {
     std::uint64_t carry = 0;
     for (auto& limb : limbs) {
-      const std::uint64_t v = static_cast<std::uint64_t>(limb) * static_cast<std::uint64_t>(k) + carry;
+      const std::uint64_t v =
+          static_cast<std::uint64_t>(limb) * static_cast<std::uint64_t>(k) + carry;
       limb = static_cast<std::uint32_t>(v % 1'000'000'000);
       carry = v / 1'000'000'000;
     }

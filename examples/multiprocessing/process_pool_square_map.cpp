@@ -16,7 +16,9 @@
 
 namespace mp = braid::multiprocessing;
 
-int square(int n) { return n * n; }
+int square(int n) {
+  return n * n;
+}
 
 int main() {
   const std::vector<int> numbers{1, 2, 3, 4, 5};

@@ -15,7 +15,9 @@
 
 namespace mp = braid::multiprocessing;
 
-void square_number(int n) { std::printf("%d\n", n * n); }
+void square_number(int n) {
+  std::printf("%d\n", n * n);
+}
 
 int main() {
   mp::process process(square_number, 5);

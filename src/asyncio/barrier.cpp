@@ -54,7 +54,9 @@ barrier::barrier(std::size_t parties) : parties_(parties) {
   if (parties == 0) throw invalid_state_error("barrier: parties must be at least 1");
 }
 
-barrier::~barrier() { fail_all(); }
+barrier::~barrier() {
+  fail_all();
+}
 
 task<std::size_t> barrier::wait() {
   if (broken_) throw broken_barrier_error();

@@ -1,8 +1,8 @@
 #include "braid/asyncio/condition.hpp"
 
 #include "braid/asyncio/detail/park.hpp"
-#include "braid/asyncio/event_loop.hpp"
 #include "braid/asyncio/errors.hpp"
+#include "braid/asyncio/event_loop.hpp"
 
 namespace braid::asyncio {
 

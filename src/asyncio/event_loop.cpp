@@ -56,14 +56,15 @@ void event_loop::check_slow(std::int64_t start_ns, const detail::task_base* t) n
     info.duration = std::chrono::nanoseconds(elapsed);
     if (t && t->extra() && t->extra()->has_site) {
       const auto& s = t->extra()->site;
-      info.created_at = std::string(s.file) + ":" + std::to_string(s.line) + " (" + s.function + ")";
+      info.created_at =
+          std::string(s.file) + ":" + std::to_string(s.line) + " (" + s.function + ")";
     }
     if (impl_->slow_hook) {
       impl_->slow_hook(info);
       return;
     }
-    std::string msg = info.what + " blocked the event loop for " +
-                      std::to_string(elapsed / 1'000'000) + " ms";
+    std::string msg =
+        info.what + " blocked the event loop for " + std::to_string(elapsed / 1'000'000) + " ms";
     if (!info.created_at.empty()) msg += "; created at " + info.created_at;
     threading::report_unhandled(std::make_exception_ptr(event_loop_error(msg)),
                                 "event loop watchdog");
@@ -159,8 +160,9 @@ void event_loop::run_once() {
   // With work ready and no fd watched, only the wake-up eventfd could report, and wake_pending
   // already says whether other threads posted: skip the system call. (The eventfd stays
   // readable until the next real poll drains it: one spurious wake-up at most.)
-  const bool woken =
-      timeout.count() == 0 && impl_->io_waits == 0 ? false : impl_->backend->poll(timeout, io_ready);
+  const bool woken = timeout.count() == 0 && impl_->io_waits == 0
+                         ? false
+                         : impl_->backend->poll(timeout, io_ready);
   for (detail::runnable* r : io_ready) {
     static_cast<detail::io_watch*>(r)->io_armed = false;
     push_ready(*r);
@@ -237,8 +239,7 @@ void event_loop::unregister_task(detail::task_base& t) noexcept {
 void event_loop::cancel_all_tasks() {
   while (tasks_alive_ != 0) {
     for (detail::task_base* t = tasks_head_; t; t = t->all_next) t->cancel();
-    run_until([](void* self) { return static_cast<event_loop*>(self)->tasks_alive_ == 0; },
-              this);
+    run_until([](void* self) { return static_cast<event_loop*>(self)->tasks_alive_ == 0; }, this);
   }
 }
 
@@ -316,7 +317,9 @@ void detail::callback_base::cancel() noexcept {
   }
 }
 
-void detail::callback_base::fire() noexcept { loop_->push_ready(*this); }
+void detail::callback_base::fire() noexcept {
+  loop_->push_ready(*this);
+}
 
 void detail::callback_base::run() noexcept {
   if (!cancelled()) {

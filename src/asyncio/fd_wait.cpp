@@ -27,7 +27,9 @@ void fd_wait_operation::await_resume() const {
   if (cancelled_) throw cancelled_error();
 }
 
-void fd_wait_operation::run() noexcept { task_->wake(); }
+void fd_wait_operation::run() noexcept {
+  task_->wake();
+}
 
 bool fd_wait_operation::cancel() noexcept {
   if (!io_armed) return false;  // ready: this runnable is queued and will wake the task

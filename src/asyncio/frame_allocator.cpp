@@ -41,7 +41,9 @@ static_assert(sizeof(free_block) <= min_block);
 std::size_t class_index(std::size_t size) noexcept {
   return (std::max(size, min_block) + granule - 1) / granule - 1;
 }
-std::size_t class_size(std::size_t index) noexcept { return (index + 1) * granule; }
+std::size_t class_size(std::size_t index) noexcept {
+  return (index + 1) * granule;
+}
 std::size_t class_limit(std::size_t index) noexcept {
   return std::max<std::size_t>(32, cache_bytes / class_size(index));
 }
@@ -183,7 +185,7 @@ void* frame_allocate(std::size_t size) {
 void frame_deallocate(void* p, std::size_t size) noexcept {
   if (!pool_enabled || size > frame_pool_max_size) {
     ::operator delete(p);  // unsized: clang 14 declares the sized one only with
-    return;                 // -fsized-deallocation
+    return;                // -fsized-deallocation
   }
   const std::size_t index = class_index(size);
   class_cache& c = tls_cache.classes[index];
@@ -203,6 +205,8 @@ std::size_t frame_cached_blocks(std::size_t size) noexcept {
   return tls_cache.classes[class_index(size)].count;
 }
 
-bool frame_pool_enabled() noexcept { return pool_enabled; }
+bool frame_pool_enabled() noexcept {
+  return pool_enabled;
+}
 
 }  // namespace braid::asyncio::detail

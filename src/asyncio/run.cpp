@@ -11,14 +11,16 @@
 namespace braid::asyncio::detail {
 
 std::unique_ptr<event_loop> make_run_loop(const run_options& options) {
-  auto loop = options.clock ? std::make_unique<event_loop>(*options.clock)
-                            : std::make_unique<event_loop>();
+  auto loop =
+      options.clock ? std::make_unique<event_loop>(*options.clock) : std::make_unique<event_loop>();
   loop->set_debug(options.debug);
   loop->set_slow_callback_duration(options.slow_callback_duration);
   return loop;
 }
 
-bool task_done(void* task) noexcept { return static_cast<task_base*>(task)->done(); }
+bool task_done(void* task) noexcept {
+  return static_cast<task_base*>(task)->done();
+}
 
 namespace {
 std::atomic<int> sigint_write_fd{-1};
@@ -33,7 +35,9 @@ extern "C" void on_sigint(int) {
   errno = saved;
 }
 
-bool on_main_thread() noexcept { return ::getpid() == static_cast<pid_t>(::syscall(SYS_gettid)); }
+bool on_main_thread() noexcept {
+  return ::getpid() == static_cast<pid_t>(::syscall(SYS_gettid));
+}
 }  // namespace
 
 // A self-pipe: the handler writes a byte, the loop watches the read end and cancels main.
@@ -88,6 +92,8 @@ sigint_scope::~sigint_scope() {
   ::close(state_->fds[1]);
 }
 
-bool sigint_scope::interrupted() const noexcept { return state_ && state_->interrupted; }
+bool sigint_scope::interrupted() const noexcept {
+  return state_ && state_->interrupted;
+}
 
 }  // namespace braid::asyncio::detail

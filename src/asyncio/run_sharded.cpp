@@ -85,9 +85,8 @@ void run_sharded(std::size_t shards, std::function<task<void>(std::size_t)> make
   threads.reserve(shards);
   try {
     for (std::size_t i = 0; i < shards; ++i) {
-      threads.emplace_back([&board, &make, &shard_options, i] {
-        run_shard(board, i, make, shard_options);
-      });
+      threads.emplace_back(
+          [&board, &make, &shard_options, i] { run_shard(board, i, make, shard_options); });
     }
   } catch (...) {
     {
@@ -101,9 +100,9 @@ void run_sharded(std::size_t shards, std::function<task<void>(std::size_t)> make
   for (auto& t : threads) t.join();
   if (!board.failures.empty()) {
     const std::size_t n = board.failures.size();
-    throw exception_group("run_sharded: " + std::to_string(n) + (n == 1 ? " shard" : " shards") +
-                              " failed",
-                          std::move(board.failures));
+    throw exception_group(
+        "run_sharded: " + std::to_string(n) + (n == 1 ? " shard" : " shards") + " failed",
+        std::move(board.failures));
   }
 }
 

@@ -5,7 +5,9 @@
 
 namespace braid::asyncio::detail {
 
-time_point loop_time() { return event_loop::running().time(); }
+time_point loop_time() {
+  return event_loop::running().time();
+}
 
 sleep_operation::~sleep_operation() {
   if (armed()) task_->loop().cancel_timer(*this);
@@ -35,7 +37,9 @@ void sleep_operation::await_resume() const {
   if (cancelled_) throw cancelled_error();
 }
 
-void sleep_operation::fire() noexcept { task_->wake(); }
+void sleep_operation::fire() noexcept {
+  task_->wake();
+}
 
 bool sleep_operation::cancel() noexcept {
   if (yield_) {  // already in the ready queue

@@ -18,9 +18,13 @@ void promise_base::unhandled_exception() noexcept {
   }
 }
 
-void root_finished(task_base& owner) noexcept { owner.finish(); }
+void root_finished(task_base& owner) noexcept {
+  owner.finish();
+}
 
-task_base::~task_base() { root_.destroy(); }
+task_base::~task_base() {
+  root_.destroy();
+}
 
 void task_base::run() noexcept {
   queued_ = false;

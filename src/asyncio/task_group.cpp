@@ -117,9 +117,9 @@ void task_group::join_operation::await_resume() {
   }
   if (!g.errors_.empty()) {
     const std::size_t n = g.errors_.size();
-    throw exception_group("task_group: " + std::to_string(n) + " sub-exception" +
-                              (n == 1 ? "" : "s"),
-                          std::move(g.errors_));
+    throw exception_group(
+        "task_group: " + std::to_string(n) + " sub-exception" + (n == 1 ? "" : "s"),
+        std::move(g.errors_));
   }
   if (body_cancelled && (outer_cancel || !g.parent_cancel_requested_)) {
     std::rethrow_exception(body_error_);

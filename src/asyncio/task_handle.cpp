@@ -6,8 +6,12 @@ namespace braid::asyncio {
 
 namespace detail {
 
-void throw_not_done() { throw invalid_state_error("the task is not done"); }
-void throw_empty_handle() { throw invalid_state_error("the task handle is empty"); }
+void throw_not_done() {
+  throw invalid_state_error("the task is not done");
+}
+void throw_empty_handle() {
+  throw invalid_state_error("the task handle is empty");
+}
 
 bool join_operation::await_suspend(std::coroutine_handle<> h) noexcept {
   self_ = target_->loop().running_task();

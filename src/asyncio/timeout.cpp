@@ -5,7 +5,9 @@
 
 namespace braid::asyncio::detail {
 
-time_point running_loop_time() { return event_loop::running().time(); }
+time_point running_loop_time() {
+  return event_loop::running().time();
+}
 
 timeout_scope::timeout_scope(time_point when) {
   event_loop& loop = event_loop::running();

@@ -25,7 +25,9 @@ completion_tracker::completion_tracker(const std::vector<state_base*>& states)
   }
 }
 
-void completion_tracker::node::notify() noexcept { tracker->push_ready(index); }
+void completion_tracker::node::notify() noexcept {
+  tracker->push_ready(index);
+}
 
 void completion_tracker::push_ready(std::size_t index) noexcept {
   {

@@ -10,7 +10,8 @@ void report_callback_error(std::exception_ptr error) noexcept {
 }
 
 void throw_invalid_future() {
-  throw invalid_state_error("the future or promise has no shared state (default-constructed or moved-from)");
+  throw invalid_state_error(
+      "the future or promise has no shared state (default-constructed or moved-from)");
 }
 
 }  // namespace braid::futures::detail

@@ -4,8 +4,8 @@
 #include <thread>
 
 #include "braid/futures/errors.hpp"
-#include "detail/spin.hpp"
 #include "braid/threading/detail/futex.hpp"
+#include "detail/spin.hpp"
 
 namespace braid::futures::detail {
 namespace {

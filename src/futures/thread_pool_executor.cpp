@@ -52,7 +52,7 @@ struct thread_pool_executor::impl {
     impl* pool = nullptr;
     std::size_t index = 0;
     std::thread thread;
-    detail::spinlock mutex;                 // guards local
+    detail::spinlock mutex;  // guards local
     work_list local;
     std::atomic<std::size_t> local_size{0};  // hint for thieves
     std::atomic<std::uint64_t> completed{0};
@@ -139,8 +139,7 @@ struct thread_pool_executor::impl {
     // One wake at a time: a spinner, or a worker already woken, will find this work sooner
     // than another sleeper would, and each futex wake is a syscall on the submitting thread.
     if (spinning.load(std::memory_order_relaxed) == 0 &&
-        sleeping.load(std::memory_order_relaxed) > 0 &&
-        !waking.load(std::memory_order_relaxed) &&
+        sleeping.load(std::memory_order_relaxed) > 0 && !waking.load(std::memory_order_relaxed) &&
         !waking.exchange(true, std::memory_order_acq_rel)) {
       wake_one();
     }
@@ -464,12 +463,16 @@ void thread_pool_executor::shutdown(bool wait, bool cancel_futures) {
   if (wait) impl_->join_all();
 }
 
-std::size_t thread_pool_executor::max_workers() const noexcept { return impl_->max_workers; }
+std::size_t thread_pool_executor::max_workers() const noexcept {
+  return impl_->max_workers;
+}
 
 thread_pool_statistics thread_pool_executor::statistics() const noexcept {
   return impl_->statistics();
 }
 
-void thread_pool_executor::schedule(detail::work_item* item) { impl_->schedule(item); }
+void thread_pool_executor::schedule(detail::work_item* item) {
+  impl_->schedule(item);
+}
 
 }  // namespace braid::futures

@@ -53,8 +53,9 @@ class object_table {
     if (auto ref = find(address)) return *ref;
     objects_ = scan_objects();  // a library may have been loaded since
     if (auto ref = find(address)) return *ref;
-    throw transfer_error("braid::multiprocessing: the function at this address is in no loaded "
-                         "object, so it cannot be named in another process");
+    throw transfer_error(
+        "braid::multiprocessing: the function at this address is in no loaded "
+        "object, so it cannot be named in another process");
   }
   std::uintptr_t resolve(const code_ref& ref) {
     std::lock_guard lock(mutex_);
@@ -97,7 +98,11 @@ object_table& table() {
 
 }  // namespace
 
-code_ref locate_code(std::uintptr_t address) { return table().locate(address); }
-std::uintptr_t resolve_code(const code_ref& ref) { return table().resolve(ref); }
+code_ref locate_code(std::uintptr_t address) {
+  return table().locate(address);
+}
+std::uintptr_t resolve_code(const code_ref& ref) {
+  return table().resolve(ref);
+}
 
 }  // namespace braid::multiprocessing::detail

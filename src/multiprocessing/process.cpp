@@ -34,7 +34,9 @@ process& process::operator=(process&& other) noexcept {
   return *this;
 }
 
-process::~process() { release(); }
+process::~process() {
+  release();
+}
 
 void process::release() noexcept {
   if (pidfd_ < 0) return;
@@ -54,8 +56,7 @@ void process::start() {
   const std::string hello = detail::encode_hello(detail::worker_mode::process, remote_call{});
   try {
     detail::send_message(c.fd, detail::kind::hello, 0, hello);
-    detail::send_message(c.fd, detail::kind::task, 1, call_.encoded().bytes,
-                         call_.encoded().fds);
+    detail::send_message(c.fd, detail::kind::task, 1, call_.encoded().bytes, call_.encoded().fds);
   } catch (...) {  // the child died at once: join() reports its exit code
   }
   ::close(c.fd);
@@ -68,10 +69,10 @@ bool process::wait_until(std::optional<std::chrono::steady_clock::time_point> de
     int timeout_ms = -1;
     if (deadline) {
       const auto left = *deadline - std::chrono::steady_clock::now();
-      timeout_ms = left <= left.zero()
-                       ? 0
-                       : static_cast<int>(
-                             std::chrono::ceil<std::chrono::milliseconds>(left).count());
+      timeout_ms =
+          left <= left.zero()
+              ? 0
+              : static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
     }
     pollfd p{pidfd_, POLLIN, 0};
     const int r = ::poll(&p, 1, timeout_ms);
@@ -103,7 +104,11 @@ void process::signal(int sig) {
   if (pid_ != -1 && !exitcode_) detail::signal_pidfd(pidfd_, sig);
 }
 
-void process::terminate() { signal(SIGTERM); }
-void process::kill() { signal(SIGKILL); }
+void process::terminate() {
+  signal(SIGTERM);
+}
+void process::kill() {
+  signal(SIGKILL);
+}
 
 }  // namespace braid::multiprocessing

@@ -237,7 +237,7 @@ struct process_pool_executor::impl {
         std::string reason;
         {
           std::lock_guard lock(mutex);
-          if (w) workers.push_back(w);  // started: its death is handled like any other
+          if (w) workers.push_back(w);   // started: its death is handled like any other
           if (!workers.empty()) return;  // the others carry on
           reason = std::string("no worker process could be started: ") + e.what();
           break_pool(reason, to_fail);
@@ -299,8 +299,7 @@ struct process_pool_executor::impl {
       done = std::move(it->task);
       w->running.erase(it);
       gave = fill(*w);
-      if (max_tasks_per_child != 0 && w->dispatched >= max_tasks_per_child &&
-          w->running.empty()) {
+      if (max_tasks_per_child != 0 && w->dispatched >= max_tasks_per_child && w->running.empty()) {
         w->retiring = true;
         ::shutdown(w->fd, SHUT_WR);  // the worker reads the end of the stream and exits
       }
@@ -464,7 +463,9 @@ void process_pool_executor::kill_workers() noexcept {
   impl_->join();
 }
 
-std::size_t process_pool_executor::max_workers() const noexcept { return impl_->max_workers; }
+std::size_t process_pool_executor::max_workers() const noexcept {
+  return impl_->max_workers;
+}
 
 std::size_t process_pool_executor::max_in_flight() const noexcept {
   return impl_->max_in_flight;

@@ -7,7 +7,9 @@
 namespace braid::multiprocessing::detail {
 namespace {
 
-char* ring(queue_state* s) { return reinterpret_cast<char*>(s + 1); }
+char* ring(queue_state* s) {
+  return reinterpret_cast<char*>(s + 1);
+}
 
 void copy_in(queue_state* s, std::size_t at, const char* p, std::size_t n) {
   at %= s->capacity;

@@ -31,16 +31,21 @@ payload::~payload() {
 fd_collector::fd_collector(std::vector<int>& target) noexcept : previous_(outgoing) {
   outgoing = &target;
 }
-fd_collector::~fd_collector() { outgoing = previous_; }
+fd_collector::~fd_collector() {
+  outgoing = previous_;
+}
 fd_provider::fd_provider(std::vector<int>& source) noexcept : previous_(incoming) {
   incoming = &source;
 }
-fd_provider::~fd_provider() { incoming = previous_; }
+fd_provider::~fd_provider() {
+  incoming = previous_;
+}
 
 std::uint32_t attach_fd(int fd) {
   if (outgoing == nullptr) {
-    throw transfer_error("braid::multiprocessing: a connection can travel only as an argument "
-                         "of a task or process, not through a queue or shared value");
+    throw transfer_error(
+        "braid::multiprocessing: a connection can travel only as an argument "
+        "of a task or process, not through a queue or shared value");
   }
   const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
   if (copy < 0) throw std::system_error(errno, std::generic_category(), "braid: dup");

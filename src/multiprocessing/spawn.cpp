@@ -131,8 +131,8 @@ child spawn_child() {
       continue;
     }
     // CLONE_PARENT: the worker is a child of the pool's process, which can then reap it.
-    const long pid = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr,
-                               nullptr);
+    const long pid =
+        ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
     if (pid == 0) {
       ::close(fd);
       ::close(parent_end);
@@ -192,7 +192,8 @@ fork_server::fork_server() {
   if (threads != 1) {
     throw start_method_error(
         "braid::multiprocessing: the fork start method needs a single-threaded process, and "
-        "this one runs " + std::to_string(threads) +
+        "this one runs " +
+        std::to_string(threads) +
         " threads: a forked child could inherit a lock another thread holds. Create the pool "
         "before starting threads, or use start_method::spawn");
   }

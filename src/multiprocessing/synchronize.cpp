@@ -86,7 +86,8 @@ void unlock_mutex(pthread_mutex_t* m) {
     throw futures::invalid_state_error("release of a lock this thread does not hold");
   }
   const int rc = ::pthread_mutex_unlock(m);
-  if (rc == EPERM) throw futures::invalid_state_error("release of a lock this thread does not hold");
+  if (rc == EPERM)
+    throw futures::invalid_state_error("release of a lock this thread does not hold");
   check(rc, "braid: pthread_mutex_unlock");
 }
 
@@ -128,12 +129,16 @@ bool acquire_mutex(pthread_mutex_t* m, bool blocking,
 bool lock::acquire(bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
   return acquire_mutex(&state_->m, blocking, timeout);
 }
-void lock::release() { detail::unlock_mutex(&state_->m); }
+void lock::release() {
+  detail::unlock_mutex(&state_->m);
+}
 
 bool rlock::acquire(bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
   return acquire_mutex(&state_->m, blocking, timeout);
 }
-void rlock::release() { detail::unlock_mutex(&state_->m); }
+void rlock::release() {
+  detail::unlock_mutex(&state_->m);
+}
 
 bool semaphore::acquire(bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
   const auto deadline = detail::deadline_after(timeout);
@@ -189,14 +194,18 @@ bool event::wait(std::optional<std::chrono::nanoseconds> timeout) {
 bool condition::acquire(bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
   return acquire_mutex(&state_->m, blocking, timeout);
 }
-void condition::release() { detail::unlock_mutex(&state_->m); }
+void condition::release() {
+  detail::unlock_mutex(&state_->m);
+}
 bool condition::wait(std::optional<std::chrono::nanoseconds> timeout) {
   return detail::wait_cond(&state_->c, &state_->m, detail::deadline_after(timeout));
 }
 void condition::notify(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) ::pthread_cond_signal(&state_->c);
 }
-void condition::notify_all() { ::pthread_cond_broadcast(&state_->c); }
+void condition::notify_all() {
+  ::pthread_cond_broadcast(&state_->c);
+}
 
 std::size_t barrier::wait(std::optional<std::chrono::nanoseconds> timeout) {
   const auto deadline = detail::deadline_after(timeout);

@@ -45,8 +45,7 @@ bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
   if (fds.size() > max_fds) {
     throw std::system_error(E2BIG, std::generic_category(), "braid: too many descriptors");
   }
-  header h{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(fds.size()), id,
-           body.size()};
+  header h{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(fds.size()), id, body.size()};
   iovec iov[2];
   iov[0].iov_base = &h;
   iov[0].iov_len = sizeof h;
@@ -169,8 +168,8 @@ bool message_reader::fill(int fd, bool block, std::size_t want) {
   return true;
 }
 
-message_reader::status message_reader::next(int fd, bool block, header& h,
-                                             std::string_view& body, std::vector<int>* fds) {
+message_reader::status message_reader::next(int fd, bool block, header& h, std::string_view& body,
+                                            std::vector<int>* fds) {
   for (;;) {
     const std::size_t have = end_ - begin_;
     std::size_t want = sizeof h;

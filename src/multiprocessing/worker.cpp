@@ -25,7 +25,9 @@
 
 namespace braid::multiprocessing::detail {
 
-__attribute__((noinline)) void worker_anchor() noexcept { asm volatile(""); }
+__attribute__((noinline)) void worker_anchor() noexcept {
+  asm volatile("");
+}
 
 namespace {
 

@@ -44,7 +44,9 @@ TEST(Barrier, ReleasesAllPartiesWithDistinctIndexesAndIsReusable) {
   run(rounds_main(), {.clock = &clock});
 }
 
-TEST(Barrier, ZeroPartiesThrows) { EXPECT_THROW(barrier(0), invalid_state_error); }
+TEST(Barrier, ZeroPartiesThrows) {
+  EXPECT_THROW(barrier(0), invalid_state_error);
+}
 
 task<void> wait_logged(barrier& b, log_t& log, std::string name) {
   try {

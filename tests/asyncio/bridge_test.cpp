@@ -66,15 +66,16 @@ task<std::string> thread_name_of_work() {
   co_return name;
 }
 
-TEST(ToThread, RunsOnTheDefaultExecutor) { EXPECT_EQ(run(thread_name_of_work()), "7!"); }
+TEST(ToThread, RunsOnTheDefaultExecutor) {
+  EXPECT_EQ(run(thread_name_of_work()), "7!");
+}
 
 task<void> stoppable(std::atomic<bool>& stopped, std::latch& running) {
-  auto op = to_thread(
-      [&stopped, &running](std::stop_token st) {
-        running.count_down();
-        while (!st.stop_requested()) std::this_thread::yield();
-        stopped = true;
-      });
+  auto op = to_thread([&stopped, &running](std::stop_token st) {
+    running.count_down();
+    while (!st.stop_requested()) std::this_thread::yield();
+    stopped = true;
+  });
   co_await op;
 }
 
@@ -138,7 +139,8 @@ TEST(ToThread, CancellingWithoutAStopTokenStopsTheWaitNotTheWork) {
 }
 
 task<int> on_pool(futures::executor& ex) {
-  int v = co_await run_in_executor(ex, [](int a, int b) { return a * b; }, 6, 7);
+  int v = co_await run_in_executor(
+      ex, [](int a, int b) { return a * b; }, 6, 7);
   co_return v;
 }
 

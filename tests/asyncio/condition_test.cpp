@@ -49,8 +49,8 @@ TEST(Condition, NotifyWakesInFifoOrderAndWaitReacquiresTheLock) {
   virtual_clock clock;
   log_t log;
   run(notify_main(log), {.clock = &clock});
-  EXPECT_EQ(log, (log_t{"a woke with the lock", "--", "b woke with the lock",
-                        "c woke with the lock"}));
+  EXPECT_EQ(log,
+            (log_t{"a woke with the lock", "--", "b woke with the lock", "c woke with the lock"}));
 }
 
 task<void> notify_n_main(log_t& log) {
@@ -75,8 +75,8 @@ TEST(Condition, NotifyNWithASharedLock) {
   virtual_clock clock;
   log_t log;
   run(notify_n_main(log), {.clock = &clock});
-  EXPECT_EQ(log, (log_t{"a woke with the lock", "b woke with the lock", "--",
-                        "c woke with the lock"}));
+  EXPECT_EQ(log,
+            (log_t{"a woke with the lock", "b woke with the lock", "--", "c woke with the lock"}));
 }
 
 task<void> misuse_main() {
@@ -92,7 +92,9 @@ task<void> misuse_main() {
   EXPECT_TRUE(threw);
 }
 
-TEST(Condition, NotifyAndWaitWithoutTheLockThrow) { run(misuse_main()); }
+TEST(Condition, NotifyAndWaitWithoutTheLockThrow) {
+  run(misuse_main());
+}
 
 task<void> wait_until_three(condition& c, int& value, int& checks, int& seen) {
   co_await c.acquire();

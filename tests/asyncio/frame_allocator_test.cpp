@@ -128,7 +128,9 @@ TEST(FrameAllocator, ProducerConsumerThreadsDoNotGrowWithoutBound) {
   }
 }
 
-task<int> leaf(int v) { co_return v; }
+task<int> leaf(int v) {
+  co_return v;
+}
 
 task<int> sum_of_tasks(int n) {
   int sum = 0;
@@ -143,7 +145,8 @@ TEST(FrameAllocator, TasksRunOnPooledFramesOnSeveralThreads) {
   std::vector<std::thread> threads;
   std::vector<int> sums(2);
   for (int k = 0; k < 2; ++k) {
-    threads.emplace_back([&sums, k] { sums[k] = run(sum_of_tasks(10000), {.handle_sigint = false}); });
+    threads.emplace_back(
+        [&sums, k] { sums[k] = run(sum_of_tasks(10000), {.handle_sigint = false}); });
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(sums[0], 10000 * 9999 / 2);

@@ -40,8 +40,7 @@ TEST(RunSharded, OneLoopPerThread) {
   EXPECT_EQ(seen.threads.count(std::this_thread::get_id()), 0u);
 }
 
-task<void> fail_or_wait(std::size_t shard, std::atomic<int>& started,
-                        std::atomic<int>& cancelled) {
+task<void> fail_or_wait(std::size_t shard, std::atomic<int>& started, std::atomic<int>& cancelled) {
   if (shard == 2) {
     while (started.load() < 2) co_await sleep(1ms);
     throw std::runtime_error("shard 2 failed");

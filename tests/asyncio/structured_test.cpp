@@ -152,10 +152,9 @@ TEST(TaskGroup, CancellingTheParentCancelsChildrenAndPropagates) {
 // --- gather ---------------------------------------------------------------------------------
 
 task<void> gather_values() {
-  auto [a, b, c] = co_await gather(value_after(1, 30ms), value_after(2, 10ms),
-                                   [](std::chrono::milliseconds d) -> task<void> {
-                                     co_await sleep(d);
-                                   }(5ms));
+  auto [a, b, c] =
+      co_await gather(value_after(1, 30ms), value_after(2, 10ms),
+                      [](std::chrono::milliseconds d) -> task<void> { co_await sleep(d); }(5ms));
   EXPECT_EQ(a, 1);
   EXPECT_EQ(b, 2);
   EXPECT_EQ(c, std::monostate{});

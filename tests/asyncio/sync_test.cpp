@@ -123,7 +123,9 @@ task<void> semaphore_main() {
   EXPECT_THROW(b.release(), invalid_state_error);
 }
 
-TEST(Semaphore, CountsAndBoundedThrows) { run(semaphore_main()); }
+TEST(Semaphore, CountsAndBoundedThrows) {
+  run(semaphore_main());
+}
 
 task<void> producer(queue<int>& q, int n) {
   for (int i = 0; i < n; ++i) co_await q.put(i);
@@ -298,7 +300,9 @@ task<void> order_main() {
   EXPECT_THROW(pq.get_nowait(), queue_empty);
 }
 
-TEST(Queue, PriorityAndLifoOrder) { run(order_main()); }
+TEST(Queue, PriorityAndLifoOrder) {
+  run(order_main());
+}
 
 }  // namespace
 }  // namespace braid::asyncio

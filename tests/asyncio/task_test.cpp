@@ -18,7 +18,9 @@ task<int> add(int a, int b) {
   co_return a + b;
 }
 
-task<void> sleep_task() { co_await sleep(1ms); }
+task<void> sleep_task() {
+  co_await sleep(1ms);
+}
 
 task<int> main_add() {
   int v = co_await add(1, 2);
@@ -217,7 +219,9 @@ task<void> nested_run() {
   co_return;
 }
 
-TEST(Task, RunInsideARunningLoopThrows) { run(nested_run()); }
+TEST(Task, RunInsideARunningLoopThrows) {
+  run(nested_run());
+}
 
 task<void> names_and_tasks() {
   auto self = current_task();
@@ -231,7 +235,9 @@ task<void> names_and_tasks() {
   EXPECT_EQ(all_tasks().size(), 1u);
 }
 
-TEST(Task, CurrentTaskAllTasksAndNames) { run(names_and_tasks()); }
+TEST(Task, CurrentTaskAllTasksAndNames) {
+  run(names_and_tasks());
+}
 
 task<void> left_running(log_t& log) {
   create_task(sleeper(log)).detach();

@@ -42,9 +42,8 @@ TEST(Wait, FirstCompletedReturnsWhenOneIsDone) {
 TEST(Wait, FirstExceptionIgnoresSuccessesAndStopsAtAnError) {
   promises s(3);
   s.ps[0].set_result(0);
-  std::thread producer([&] {
-    s.ps[2].set_exception(std::make_exception_ptr(std::runtime_error("x")));
-  });
+  std::thread producer(
+      [&] { s.ps[2].set_exception(std::make_exception_ptr(std::runtime_error("x"))); });
   auto r = wait(s.fs, first_exception);
   producer.join();
   EXPECT_EQ(r.done.size(), 2u);

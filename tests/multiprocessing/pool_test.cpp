@@ -17,7 +17,9 @@ long factorial_mod(int n) {
   for (int i = 2; i <= n; ++i) r = r * i % 1000003;
   return r;
 }
-int add(int a, int b) { return a + b; }
+int add(int a, int b) {
+  return a + b;
+}
 }  // namespace
 
 TEST_F(pool_test, ApplyAndApplyAsync) {

@@ -36,12 +36,22 @@ namespace {
 
 using process_pool_executor_test = braid_test::leak_checked;
 
-int square(int x) { return x * x; }
-std::string shout(std::string s, int n) { return s + std::string(static_cast<std::size_t>(n), '!'); }
-int my_pid() { return static_cast<int>(::getpid()); }
+int square(int x) {
+  return x * x;
+}
+std::string shout(std::string s, int n) {
+  return s + std::string(static_cast<std::size_t>(n), '!');
+}
+int my_pid() {
+  return static_cast<int>(::getpid());
+}
 
-bool file_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
-void touch(const std::string& path) { std::ofstream(path) << "x"; }
+bool file_exists(const std::string& path) {
+  return ::access(path.c_str(), F_OK) == 0;
+}
+void touch(const std::string& path) {
+  std::ofstream(path) << "x";
+}
 
 // Workload for a worker: waits (polling, in the worker) until `path` exists.
 int wait_for_file(std::string path) {
@@ -67,17 +77,27 @@ int abort_once_when_file(std::string gate, std::string marker) {
   std::abort();
 }
 
-std::size_t echo_size(std::string s) { return s.size(); }
-std::string make_big(int i) { return std::string(std::size_t{3} << 20, static_cast<char>('a' + i % 26)); }
+std::size_t echo_size(std::string s) {
+  return s.size();
+}
+std::string make_big(int i) {
+  return std::string(std::size_t{3} << 20, static_cast<char>('a' + i % 26));
+}
 
 struct custom_error : std::exception {
   const char* what() const noexcept override { return "custom failure"; }
 };
 
 int g_initialized = 0;
-void init_worker(int value) { g_initialized = value; }
-int read_initialized() { return g_initialized; }
-void init_throws() { throw std::logic_error("no config"); }
+void init_worker(int value) {
+  g_initialized = value;
+}
+int read_initialized() {
+  return g_initialized;
+}
+void init_throws() {
+  throw std::logic_error("no config");
+}
 
 // Crashes on the first attempt (when the marker does not exist yet), succeeds afterwards.
 int crash_once(std::string marker) {
@@ -104,9 +124,9 @@ TEST_F(process_pool_executor_test, SubmitRunsFunctionsAndLambdasInOtherProcesses
   mp::process_pool_executor pool(2);
   EXPECT_EQ(pool.submit(square, 7).result(), 49);
   EXPECT_EQ(pool.submit(&shout, std::string("hi"), 3).result(), "hi!!!");
-  EXPECT_EQ(pool.submit([](std::vector<int> v) { return v.size(); }, std::vector<int>{1, 2, 3})
-                .result(),
-            3u);
+  EXPECT_EQ(
+      pool.submit([](std::vector<int> v) { return v.size(); }, std::vector<int>{1, 2, 3}).result(),
+      3u);
   EXPECT_NE(pool.submit(my_pid).result(), static_cast<int>(::getpid()));
   pool.submit([] {}).result();  // void results
 }
@@ -124,8 +144,10 @@ TEST_F(process_pool_executor_test, ExceptionsComeBackWithTypeMessageAndStack) {
       EXPECT_EQ(std::string(e.what()), type + ": " + message);
     }
   };
-  expect_remote(pool.submit([](int i) -> int { return std::vector<int>{}.at(static_cast<std::size_t>(i)); }, 3),
-                "std::out_of_range", "vector::_M_range_check: __n (which is 3) >= this->size() (which is 0)");
+  expect_remote(
+      pool.submit([](int i) -> int { return std::vector<int>{}.at(static_cast<std::size_t>(i)); },
+                  3),
+      "std::out_of_range", "vector::_M_range_check: __n (which is 3) >= this->size() (which is 0)");
   expect_remote(pool.submit([] { throw std::runtime_error("bad thing"); }), "std::runtime_error",
                 "bad thing");
   expect_remote(pool.submit([] { throw custom_error(); }), "(anonymous namespace)::custom_error",
@@ -261,7 +283,7 @@ TEST_F(process_pool_executor_test, ADeathFailsEveryTaskSentToThatWorker) {
   mp::process_pool_executor pool(1);
   auto crashing = pool.submit(abort_when_file, gate);
   while (!crashing.running()) std::this_thread::yield();
-  auto behind = pool.submit(square, 3);  // sent behind it: outstanding on the same worker
+  auto behind = pool.submit(square, 3);        // sent behind it: outstanding on the same worker
   auto queued_later = pool.submit(square, 4);  // over the in-flight limit: stays queued
   EXPECT_TRUE(behind.running());
   touch(gate);
@@ -375,7 +397,8 @@ TEST_F(process_pool_executor_test, MapUnorderedYieldsEveryResult) {
   mp::process_pool_executor pool(2);
   long sum = 0;
   std::size_t n = 0;
-  for (int r : pool.map_unordered(square, std::vector<int>{1, 2, 3, 4, 5, 6, 7}, {.chunksize = 2})) {
+  for (int r :
+       pool.map_unordered(square, std::vector<int>{1, 2, 3, 4, 5, 6, 7}, {.chunksize = 2})) {
     sum += r;
     ++n;
   }
@@ -447,8 +470,7 @@ TEST_F(process_pool_executor_test, ForkStartMethodRefusesAThreadedProcess) {
     release.wait();
   });
   started.wait();
-  EXPECT_THROW(mp::process_pool_executor(1, {}, 0, mp::start_method::fork),
-               mp::start_method_error);
+  EXPECT_THROW(mp::process_pool_executor(1, {}, 0, mp::start_method::fork), mp::start_method_error);
   release.count_down();
   t.join();
 }

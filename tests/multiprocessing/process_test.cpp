@@ -18,8 +18,12 @@ using namespace std::chrono_literals;
 using process_test = braid_test::leak_checked;
 
 namespace {
-void report_square(mp::connection out, int n) { out.send(n * n); }
-void wait_forever(mp::event never) { never.wait(); }
+void report_square(mp::connection out, int n) {
+  out.send(n * n);
+}
+void wait_forever(mp::event never) {
+  never.wait();
+}
 }  // namespace
 
 TEST_F(process_test, RunsTheTargetAndReportsExitCodes) {

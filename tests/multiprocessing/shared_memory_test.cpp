@@ -14,7 +14,9 @@ namespace mp = braid::multiprocessing;
 using shared_memory_test = braid_test::leak_checked;
 
 namespace {
-void write_greeting(mp::shared_memory m) { std::memcpy(m.data(), "hello", 6); }
+void write_greeting(mp::shared_memory m) {
+  std::memcpy(m.data(), "hello", 6);
+}
 void fill(mp::array<double> a) {
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<double>(i) * 0.5;
 }

@@ -48,7 +48,9 @@ void die_holding(mp::lock l, mp::event held) {
   held.set();
   std::abort();
 }
-void set_event(mp::event e) { e.set(); }
+void set_event(mp::event e) {
+  e.set();
+}
 void take_and_post(mp::semaphore s, mp::semaphore done) {
   s.acquire();
   done.release();

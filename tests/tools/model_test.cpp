@@ -23,7 +23,9 @@ TEST(BraidToolModel, SequentialComesFirstBecauseItIsTheBaseline) {
 }
 
 // A task worker processes can name: a plain function of one number.
-std::uint64_t plus_one(std::uint64_t x) { return x + 1; }
+std::uint64_t plus_one(std::uint64_t x) {
+  return x + 1;
+}
 
 TEST(BraidToolModel, EveryInProcessModelRunsEveryTaskOnce) {
   std::atomic<std::uint64_t> seen{0};
@@ -80,7 +82,8 @@ TEST(BraidToolModel, ThreadCounts) {
 
 TEST(BraidToolModel, AsyncioWaitsForIoTasksConcurrentlyOnOneThread) {
   // The io workload from the registry: 20 tasks of 50 ms take about 50 ms, not one second.
-  const workload work = find_workload("io")->make({.tasks = 20, .io_latency = std::chrono::milliseconds(50)});
+  const workload work =
+      find_workload("io")->make({.tasks = 20, .io_latency = std::chrono::milliseconds(50)});
   const auto start = std::chrono::steady_clock::now();
   const model_result result = find_model("asyncio")->run(work);
   const auto elapsed = std::chrono::steady_clock::now() - start;

@@ -75,8 +75,8 @@ asyncio::task<std::uint64_t> run_all_on_loop(const workload& work) {
   std::vector<asyncio::task_handle<std::uint64_t>> tasks;
   tasks.reserve(work.tasks);
   for (std::size_t i = 0; i < work.tasks; ++i) {
-    tasks.push_back(asyncio::create_task(work.run_one_async ? work.run_one_async(i)
-                                                            : run_on_loop(work, i)));
+    tasks.push_back(
+        asyncio::create_task(work.run_one_async ? work.run_one_async(i) : run_on_loop(work, i)));
   }
   std::uint64_t sum = 0;
   for (auto& t : tasks) sum += co_await t;
@@ -98,8 +98,7 @@ const std::vector<model>& model_registry() noexcept {
       {"thread_per_task", "a new braid::threading::thread for every task", &run_thread_per_task},
       {"thread_pool", "braid::futures::thread_pool_executor with its default max_workers",
        &run_thread_pool},
-      {"process_pool",
-       "braid::multiprocessing::process_pool_executor, one worker process per core",
+      {"process_pool", "braid::multiprocessing::process_pool_executor, one worker process per core",
        &run_process_pool},
       {"asyncio",
        "braid::asyncio: every task a coroutine on one event loop thread (io: co_await sleep)",

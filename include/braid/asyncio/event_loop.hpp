@@ -69,16 +69,16 @@ class callback_handle {
 /// Counters of one loop, for monitoring and tests (Python has no equivalent; tokio's
 /// RuntimeMetrics).
 struct loop_statistics {
-  std::uint64_t iterations = 0;       ///< times the loop polled for I/O and timers
-  std::uint64_t task_steps = 0;       ///< times a task was resumed
-  std::uint64_t callbacks_run = 0;    ///< call_soon/call_later/... callbacks run
+  std::uint64_t iterations = 0;     ///< times the loop polled for I/O and timers
+  std::uint64_t task_steps = 0;     ///< times a task was resumed
+  std::uint64_t callbacks_run = 0;  ///< call_soon/call_later/... callbacks run
   std::uint64_t tasks_created = 0;
-  std::size_t tasks_alive = 0;        ///< created and not finished
-  std::size_t ready = 0;              ///< tasks and callbacks in the ready queue now
-  std::size_t timers = 0;             ///< armed timers (sleeps, timeouts, call_later)
-  std::size_t io_waits = 0;           ///< file descriptors waited on
-  std::size_t external_pending = 0;   ///< waits on other threads (futures, to_thread)
-  std::uint64_t slow_steps = 0;       ///< steps the watchdog reported
+  std::size_t tasks_alive = 0;       ///< created and not finished
+  std::size_t ready = 0;             ///< tasks and callbacks in the ready queue now
+  std::size_t timers = 0;            ///< armed timers (sleeps, timeouts, call_later)
+  std::size_t io_waits = 0;          ///< file descriptors waited on
+  std::size_t external_pending = 0;  ///< waits on other threads (futures, to_thread)
+  std::uint64_t slow_steps = 0;      ///< steps the watchdog reported
 };
 
 /// What the watchdog reports about a step that blocked the loop.

@@ -34,8 +34,8 @@ void run_sharded(std::size_t shards, std::function<task<void>(std::size_t)> make
 /// failures). Throws invalid_state_error if `shards` is 0 or a clock is given for more than one
 /// shard; what starting a thread throws.
 template <class F>
-requires std::is_invocable_r_v<task<void>, F&, std::size_t>
-void run_sharded(std::size_t shards, F fn, run_options options = {}) {
+requires std::is_invocable_r_v<task<void>, F&, std::size_t> void run_sharded(
+    std::size_t shards, F fn, run_options options = {}) {
   detail::run_sharded(shards, std::function<task<void>(std::size_t)>(std::move(fn)), options);
 }
 

@@ -42,8 +42,8 @@ class task_group {
   /// Throws invalid_state_error if the group has finished or is shutting down after a failure
   /// (the task is then destroyed without running); std::bad_alloc.
   template <class T>
-  task_handle<T> create_task(task<T> t, std::string name = {},
-                             const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(),
+  task_handle<T> create_task(task<T> t, std::string name = {}, const char* file = __builtin_FILE(),
+                             unsigned line = __builtin_LINE(),
                              const char* function = __builtin_FUNCTION()) {
     check_open();
     auto h = loop_->create_task(std::move(t), std::move(name), file, line, function);

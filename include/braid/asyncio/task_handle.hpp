@@ -176,8 +176,8 @@ class task_handle : public task_ref {
 };
 
 template <class T>
-task_handle<T> event_loop::create_task(task<T> t, std::string name, const char* file,
-                                       unsigned line, const char* function) {
+task_handle<T> event_loop::create_task(task<T> t, std::string name, const char* file, unsigned line,
+                                       const char* function) {
   if (closed_) throw event_loop_error("create_task on a closed event loop");
   auto h = t.release();
   if (!h) throw invalid_state_error("create_task: the task is empty");

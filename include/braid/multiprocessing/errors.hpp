@@ -2,8 +2,8 @@
 /// \file
 /// The typed errors of braid::multiprocessing and process_pool_executor.
 
-#include <string>
 #include <sys/types.h>
+#include <string>
 
 #include "braid/error.hpp"
 #include "braid/futures/errors.hpp"

@@ -102,6 +102,8 @@ class epoll_backend final : public io_backend {
 
 }  // namespace
 
-std::unique_ptr<io_backend> make_io_backend() { return std::make_unique<epoll_backend>(); }
+std::unique_ptr<io_backend> make_io_backend() {
+  return std::make_unique<epoll_backend>();
+}
 
 }  // namespace braid::asyncio::detail

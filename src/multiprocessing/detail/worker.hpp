@@ -57,7 +57,6 @@ std::string encode_hello(worker_mode mode, const remote_call& initializer);
 int open_pidfd(pid_t pid) noexcept;
 int signal_pidfd(int pidfd, int signal) noexcept;
 
-
 /// Runs the worker protocol on `fd`; returns the exit code. Never throws.
 int run_worker(int fd) noexcept;
 

@@ -27,8 +27,8 @@ bool futex_wait_until(futex_word& word, std::uint32_t expected,
                       std::chrono::steady_clock::time_point deadline) noexcept {
   // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, which is what steady_clock is
   // on Linux; an absolute deadline needs no recomputation after a spurious wake.
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      deadline.time_since_epoch()).count();
+  const auto ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()).count();
   if (ns <= 0) return false;
   timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
   const long rc = ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word),

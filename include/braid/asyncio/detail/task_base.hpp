@@ -75,8 +75,7 @@ class task_base final : public runnable {
 
   event_loop& loop() const noexcept { return *loop_; }
   promise_base& root_promise() const noexcept {
-    return *reinterpret_cast<promise_base*>(static_cast<char*>(root_.address()) +
-                                            promise_offset_);
+    return *reinterpret_cast<promise_base*>(static_cast<char*>(root_.address()) + promise_offset_);
   }
 
   // --- Suspension protocol, used by every awaiter -------------------------------------------

@@ -45,9 +45,9 @@ class completion_tracker {
 
   std::unique_ptr<node[]> nodes_storage_;
   std::vector<node*> nodes_;
-  std::mutex mutex_;                      // guards ready_
-  std::vector<std::size_t> ready_;        // indexes in completion order
-  std::size_t consumed_ = 0;              // how many of ready_ next() has handed out
+  std::mutex mutex_;                           // guards ready_
+  std::vector<std::size_t> ready_;             // indexes in completion order
+  std::size_t consumed_ = 0;                   // how many of ready_ next() has handed out
   threading::detail::futex_word notified_{0};  // counts notifications, for parking in next()
   std::atomic<bool> parked_{false};  // a thread may be blocked on notified_: wakes are needed
 };

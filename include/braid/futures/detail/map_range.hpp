@@ -177,8 +177,7 @@ class unordered_map_range {
   using result_type = typename source_type::result_type;
   using iterator = map_iterator<unordered_map_range>;
 
-  unordered_map_range(Executor& ex, F fn, Range&& inputs, std::size_t window,
-                      deadline_t deadline)
+  unordered_map_range(Executor& ex, F fn, Range&& inputs, std::size_t window, deadline_t deadline)
       : source_(ex, std::move(fn), std::forward<Range>(inputs)),
         slots_(window),
         deadline_(deadline) {
@@ -198,8 +197,8 @@ class unordered_map_range {
     const auto slot = done_->pop(deadline_);
     if (!slot) {
       cancel_all();
-      throw timeout_error("map_unordered: the timeout passed with " +
-                          std::to_string(in_flight_) + " tasks unfinished");
+      throw timeout_error("map_unordered: the timeout passed with " + std::to_string(in_flight_) +
+                          " tasks unfinished");
     }
     future<result_type> f = std::move(slots_[*slot]);
     free_slots_.push_back(*slot);

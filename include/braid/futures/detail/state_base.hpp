@@ -4,11 +4,11 @@
 /// for it, and its error. Everything here is compiled once in src/futures/state_base.cpp; the
 /// typed half (detail/state.hpp) only stores the value.
 ///
-/// Waiting is uniform: every waiter -- a done-callback, a blocked thread, wait()/as_completed(), and
-/// later an awaiting coroutine -- is a completion_node linked into the state. Completion detaches
-/// the list under the lock and notifies each node once, outside the lock, on the completing
-/// thread. Nodes that live on a waiter's stack can be unlinked again (timeouts), so waiting never
-/// allocates and never leaves garbage behind.
+/// Waiting is uniform: every waiter -- a done-callback, a blocked thread, wait()/as_completed(),
+/// and later an awaiting coroutine -- is a completion_node linked into the state. Completion
+/// detaches the list under the lock and notifies each node once, outside the lock, on the
+/// completing thread. Nodes that live on a waiter's stack can be unlinked again (timeouts), so
+/// waiting never allocates and never leaves garbage behind.
 
 #include <atomic>
 #include <chrono>

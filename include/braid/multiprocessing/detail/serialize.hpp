@@ -121,7 +121,7 @@ using trampoline_fn = void (*)(iarchive& in, oarchive& out);
 
 template <class T>
 inline constexpr bool is_function_pointer_v =
-    std::is_pointer_v<T> && std::is_function_v<std::remove_pointer_t<T>>;
+    std::is_pointer_v<T>&& std::is_function_v<std::remove_pointer_t<T>>;
 
 /// How a callable of type F is named across processes: a function pointer by its code_ref,
 /// a stateless function object (captureless lambda) by its type alone.
@@ -171,11 +171,12 @@ inline constexpr bool can_send_v = !std::is_pointer_v<T> && !std::is_member_poin
 
 template <class T>
 constexpr void check_sendable() {
-  static_assert(std::is_void_v<T> || can_send_v<T>,
-                "braid::multiprocessing: this argument or result type cannot travel between "
-                "processes. Give it a cereal serialize() (or save()/load()) function, and include "
-                "<cereal/types/...> for the standard types it contains. Pointers, references to "
-                "local state and string literals cannot travel: pass std::string, not const char*.");
+  static_assert(
+      std::is_void_v<T> || can_send_v<T>,
+      "braid::multiprocessing: this argument or result type cannot travel between "
+      "processes. Give it a cereal serialize() (or save()/load()) function, and include "
+      "<cereal/types/...> for the standard types it contains. Pointers, references to "
+      "local state and string literals cannot travel: pass std::string, not const char*.");
   if constexpr (!std::is_void_v<T>) {
     static_assert(can_make_empty_v<T>,
                   "braid::multiprocessing: values received from another process are "

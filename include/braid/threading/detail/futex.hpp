@@ -21,7 +21,9 @@ bool futex_wait_until(futex_word& word, std::uint32_t expected,
 
 /// Wakes up to `count` threads blocked on `word`.
 void futex_wake(futex_word& word, int count) noexcept;
-inline void futex_wake_all(futex_word& word) noexcept { futex_wake(word, 0x7fffffff); }
+inline void futex_wake_all(futex_word& word) noexcept {
+  futex_wake(word, 0x7fffffff);
+}
 
 /// A pause hint for spin loops (does not yield the thread).
 inline void cpu_relax() noexcept {
