@@ -174,23 +174,29 @@ struct thread_pool_executor::impl {
     auto w = std::make_unique<worker>();
     w->pool = this;
     w->index = index;
+    worker* raw = w.get();
+    owned.push_back(std::move(w));
+    // Publish the worker before its thread exists. Workers going to sleep re-check the queues of
+    // the started workers only; if the new thread could run (and take work into its own queue)
+    // before it is counted, a sleeper could miss that queue while the new worker's wake check
+    // ran before the sleeper registered, and the work would sit there (a lost wake-up, seen as
+    // a hang). The seq_cst store pairs with the fences of park() and work_arrived().
+    workers[index].store(raw, std::memory_order_release);
     idle.fetch_add(1, std::memory_order_relaxed);  // it starts out looking for work
     alive.fetch_add(1, std::memory_order_relaxed);
+    started.store(index + 1, std::memory_order_seq_cst);
     try {
-      w->thread = std::thread([this, raw = w.get()] { run_worker(*raw); });
+      raw->thread = std::thread([this, raw] { run_worker(*raw); });
     } catch (const std::exception& e) {
-      // Out of threads: queued work still runs on the workers that exist. With none at all it
-      // could never run, so the pool breaks and every queued future gets the reason.
+      // Out of threads: the published slot stays, with an empty queue nobody else fills, and
+      // queued work runs on the workers that exist. With none at all it could never run, so
+      // the pool breaks and every queued future gets the reason.
       idle.fetch_sub(1, std::memory_order_relaxed);
       alive.fetch_sub(1, std::memory_order_relaxed);
       if (index == 0) {
         pending_break = std::string("could not start a worker thread: ") + e.what();
       }
-      return;
     }
-    workers[index].store(w.get(), std::memory_order_release);
-    owned.push_back(std::move(w));
-    started.store(index + 1, std::memory_order_release);
   }
 
   // ---------------------------------------------------------------- workers

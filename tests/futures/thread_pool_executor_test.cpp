@@ -219,5 +219,22 @@ TEST(ThreadPoolExecutor, ManyParkAndWakeCyclesNeverLoseWork) {
   }
 }
 
+// Regression: a new worker's thread ran before the pool published it (its slot and the started
+// count were set after std::thread was constructed). A worker going to sleep re-checked the
+// queues of the started workers only, missed the new one's, and the new one's wake check ran
+// before the sleeper registered: two tasks where the first waits for the second stalled with the
+// second queued behind it (seen as a hang in asyncio's ToThread tests under TSan). Each round
+// uses a fresh pool, so both workers start while the tasks are being taken.
+TEST(ThreadPoolExecutor, ANewWorkerIsVisibleBeforeItRuns) {
+  for (int round = 0; round < 300; ++round) {
+    thread_pool_executor pool(2);
+    std::latch second_ran(1);
+    auto first = pool.submit([&second_ran] { second_ran.wait(); });
+    auto second = pool.submit([&second_ran] { second_ran.count_down(); });
+    ASSERT_TRUE(second.wait_for(std::chrono::seconds(10))) << "round " << round << ": stalled";
+    ASSERT_TRUE(first.wait_for(std::chrono::seconds(10)));
+  }
+}
+
 }  // namespace
 }  // namespace braid::futures
