@@ -172,5 +172,32 @@ TEST(RunCoroutineThreadsafe, SubmitsToALoopOnAnotherThread) {
   loop_thread.join();
 }
 
+task<int> immediate(int v) { co_return v; }
+
+// Regression: when the task finished before run_coroutine_threadsafe registered its done-callback,
+// the callback ran at once on the calling thread and dropped the last reference to the slot that
+// holds the task's handle there, releasing the task's loop-thread-only reference count from the
+// wrong thread (TSan reported it in RunSharded.ShardsTalkThroughThreadsafeCalls). Tasks that
+// finish at once make that ordering common; TSan checks every round.
+TEST(RunCoroutineThreadsafe, TasksThatFinishAtOnceAreReleasedOnTheirLoop) {
+  event_loop* loop_ptr = nullptr;
+  std::latch ready(1);
+  futures::promise<void> stop_signal;
+  auto stop_future = stop_signal.get_future();
+  std::thread loop_thread([&] {
+    event_loop loop;
+    loop_ptr = &loop;
+    ready.count_down();
+    loop.run_until_complete([](futures::future<void> f) -> task<void> { co_await f; }(stop_future));
+  });
+  ready.wait();
+  for (int i = 0; i < 2000; ++i) {
+    auto f = run_coroutine_threadsafe(immediate(i), *loop_ptr);
+    ASSERT_EQ(f.result(), i);
+  }
+  stop_signal.set_result();
+  loop_thread.join();
+}
+
 }  // namespace
 }  // namespace braid::asyncio
