@@ -172,7 +172,9 @@ TEST(RunCoroutineThreadsafe, SubmitsToALoopOnAnotherThread) {
   loop_thread.join();
 }
 
-task<int> immediate(int v) { co_return v; }
+task<int> immediate(int v) {
+  co_return v;
+}
 
 // Regression: when the task finished before run_coroutine_threadsafe registered its done-callback,
 // the callback ran at once on the calling thread and dropped the last reference to the slot that
