@@ -154,22 +154,35 @@ task<int> remote_value(int v) {
   co_return v * 2;
 }
 
+// An event loop running on its own thread until the object is destroyed.
+class loop_on_another_thread {
+ public:
+  loop_on_another_thread() {
+    std::latch ready(1);
+    thread_ = std::thread([this, &ready, stop = stop_.get_future()] {
+      event_loop loop;
+      loop_ = &loop;
+      ready.count_down();
+      loop.run_until_complete([](futures::future<void> f) -> task<void> { co_await f; }(stop));
+    });
+    ready.wait();
+  }
+  ~loop_on_another_thread() {
+    stop_.set_result();
+    thread_.join();
+  }
+  event_loop& loop() const { return *loop_; }
+
+ private:
+  futures::promise<void> stop_;
+  event_loop* loop_ = nullptr;
+  std::thread thread_;
+};
+
 TEST(RunCoroutineThreadsafe, SubmitsToALoopOnAnotherThread) {
-  event_loop* loop_ptr = nullptr;
-  std::latch ready(1);
-  futures::promise<void> stop_signal;
-  auto stop_future = stop_signal.get_future();
-  std::thread loop_thread([&] {
-    event_loop loop;
-    loop_ptr = &loop;
-    ready.count_down();
-    loop.run_until_complete([](futures::future<void> f) -> task<void> { co_await f; }(stop_future));
-  });
-  ready.wait();
-  auto f = run_coroutine_threadsafe(remote_value(21), *loop_ptr);
+  loop_on_another_thread remote;
+  auto f = run_coroutine_threadsafe(remote_value(21), remote.loop());
   EXPECT_EQ(f.result(), 42);
-  stop_signal.set_result();
-  loop_thread.join();
 }
 
 task<int> immediate(int v) {
@@ -182,23 +195,11 @@ task<int> immediate(int v) {
 // wrong thread (TSan reported it in RunSharded.ShardsTalkThroughThreadsafeCalls). Tasks that
 // finish at once make that ordering common; TSan checks every round.
 TEST(RunCoroutineThreadsafe, TasksThatFinishAtOnceAreReleasedOnTheirLoop) {
-  event_loop* loop_ptr = nullptr;
-  std::latch ready(1);
-  futures::promise<void> stop_signal;
-  auto stop_future = stop_signal.get_future();
-  std::thread loop_thread([&] {
-    event_loop loop;
-    loop_ptr = &loop;
-    ready.count_down();
-    loop.run_until_complete([](futures::future<void> f) -> task<void> { co_await f; }(stop_future));
-  });
-  ready.wait();
+  loop_on_another_thread remote;
   for (int i = 0; i < 2000; ++i) {
-    auto f = run_coroutine_threadsafe(immediate(i), *loop_ptr);
+    auto f = run_coroutine_threadsafe(immediate(i), remote.loop());
     ASSERT_EQ(f.result(), i);
   }
-  stop_signal.set_result();
-  loop_thread.join();
 }
 
 }  // namespace
