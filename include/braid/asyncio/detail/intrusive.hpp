@@ -49,68 +49,15 @@ class wait_node {
 
  private:
   friend class wait_list;
-  friend class wait_ring;
   wait_node* prev_ = nullptr;
   wait_node* next_ = nullptr;
   bool linked_ = false;
 };
 
-/// A FIFO of wait_nodes: O(1) push, pop and erase. Loop-thread only.
+/// A FIFO of wait_nodes: O(1) push, pop and erase, in one word (a circular list: the tail is
+/// the head's prev), because one is kept per task and tasks are kept by the million.
+/// Loop-thread only.
 class wait_list {
- public:
-  bool empty() const noexcept { return head_ == nullptr; }
-  wait_node* front() const noexcept { return head_; }
-  void push_back(wait_node& n) noexcept {
-    n.prev_ = tail_;
-    n.next_ = nullptr;
-    n.linked_ = true;
-    if (tail_) {
-      tail_->next_ = &n;
-    } else {
-      head_ = &n;
-    }
-    tail_ = &n;
-  }
-  void erase(wait_node& n) noexcept {
-    if (!n.linked_) return;
-    if (n.prev_) {
-      n.prev_->next_ = n.next_;
-    } else {
-      head_ = n.next_;
-    }
-    if (n.next_) {
-      n.next_->prev_ = n.prev_;
-    } else {
-      tail_ = n.prev_;
-    }
-    n.prev_ = n.next_ = nullptr;
-    n.linked_ = false;
-  }
-  wait_node* pop_front() noexcept {
-    wait_node* n = head_;
-    if (n) erase(*n);
-    return n;
-  }
-  /// Unlinks every node, then wakes each in FIFO order.
-  void wake_all() noexcept {
-    while (wait_node* n = pop_front()) n->wake();
-  }
-  /// Unlinks and wakes the first node; false if there was none.
-  bool wake_one() noexcept {
-    wait_node* n = pop_front();
-    if (!n) return false;
-    n->wake();
-    return true;
-  }
-
- private:
-  wait_node* head_ = nullptr;
-  wait_node* tail_ = nullptr;
-};
-
-/// A FIFO of wait_nodes in one word (a circular list: the tail is the head's prev): the same
-/// operations as wait_list, for objects kept by the million (each task's done waiters).
-class wait_ring {
  public:
   bool empty() const noexcept { return head_ == nullptr; }
   wait_node* front() const noexcept { return head_; }
@@ -147,6 +94,13 @@ class wait_ring {
   /// Unlinks every node, then wakes each in FIFO order.
   void wake_all() noexcept {
     while (wait_node* n = pop_front()) n->wake();
+  }
+  /// Unlinks and wakes the first node; false if there was none.
+  bool wake_one() noexcept {
+    wait_node* n = pop_front();
+    if (!n) return false;
+    n->wake();
+    return true;
   }
 
  private:

@@ -123,7 +123,7 @@ class task_base final : public runnable {
   void set_site(const creation_site& site);
 
   /// Nodes woken when the task finishes.
-  wait_ring& done_waiters() noexcept { return done_waiters_; }
+  wait_list& done_waiters() noexcept { return done_waiters_; }
 
   // --- Loop bookkeeping ---------------------------------------------------------------------
   void set_id(std::uint64_t id) noexcept { id_ = id; }
@@ -142,7 +142,7 @@ class task_base final : public runnable {
   std::coroutine_handle<> resume_;
   std::coroutine_handle<> root_;
   waiter* waiter_ = nullptr;
-  wait_ring done_waiters_;
+  wait_list done_waiters_;
   std::unique_ptr<task_extra> extra_;
   std::uint64_t id_ = 0;
   std::uint32_t refs_ = 1;  // the loop's reference while it runs
