@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "braid/detail/deadline.hpp"
 #include "braid/futures/errors.hpp"
 #include "detail/wire.hpp"
 #include "detail/worker.hpp"
@@ -92,7 +93,7 @@ void process::join() {
 
 bool process::join(std::chrono::nanoseconds timeout) {
   if (pid_ == -1) throw futures::invalid_state_error("process: join() before start()");
-  return wait_until(std::chrono::steady_clock::now() + timeout);
+  return wait_until(braid::detail::deadline_after(timeout));
 }
 
 bool process::is_alive() {

@@ -43,11 +43,6 @@ condition::condition(lock_type& l) noexcept
 
 condition::~condition() = default;
 
-std::chrono::nanoseconds condition::clamp(std::chrono::nanoseconds timeout) noexcept {
-  constexpr std::chrono::nanoseconds cap = std::chrono::hours(24 * 365 * 100);
-  return timeout > cap ? cap : timeout;
-}
-
 void condition::check_held(const char* what) const {
   if (lock_.is_held != nullptr && !lock_.is_held(lock_.object)) throw thread_error(what);
 }

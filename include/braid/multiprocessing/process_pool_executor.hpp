@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "braid/detail/deadline.hpp"
 #include "braid/futures/future.hpp"
 #include "braid/multiprocessing/detail/chunked_map.hpp"
 #include "braid/multiprocessing/detail/task.hpp"
@@ -159,7 +160,7 @@ class process_pool_executor {
   }
   static futures::detail::deadline_t deadline(const process_map_options& o) {
     if (!o.timeout) return std::nullopt;
-    return std::chrono::steady_clock::now() + *o.timeout;
+    return braid::detail::deadline_after(*o.timeout);
   }
 
   struct impl;

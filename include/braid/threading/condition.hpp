@@ -10,6 +10,7 @@
 #include <mutex>
 #include <type_traits>
 
+#include "braid/detail/deadline.hpp"
 #include "braid/threading/lock.hpp"
 #include "braid/threading/rlock.hpp"
 
@@ -91,7 +92,7 @@ class condition {
   /// as wait() does.
   template <std::predicate Predicate>
   bool wait_for(Predicate predicate, std::chrono::nanoseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + clamp(timeout);
+    const auto deadline = braid::detail::deadline_after(timeout);
     bool result = static_cast<bool>(predicate());
     while (!result) {
       if (std::chrono::steady_clock::now() >= deadline) break;
@@ -119,7 +120,6 @@ class condition {
     bool (*is_held)(void*);  // null: cannot tell
   };
 
-  static std::chrono::nanoseconds clamp(std::chrono::nanoseconds timeout) noexcept;
   bool wait_impl(const std::chrono::steady_clock::time_point* deadline);
   void check_held(const char* what) const;
 

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "braid/multiprocessing/detail/empty_tag.hpp"
+#include "braid/detail/deadline.hpp"
 #include "braid/multiprocessing/shared_memory.hpp"
 
 namespace braid::multiprocessing::detail {
@@ -20,7 +21,7 @@ using deadline_type = std::optional<std::chrono::steady_clock::time_point>;
 
 inline deadline_type deadline_after(std::optional<std::chrono::nanoseconds> timeout) {
   if (!timeout) return std::nullopt;
-  return std::chrono::steady_clock::now() + *timeout;
+  return braid::detail::deadline_after(*timeout);
 }
 
 /// A robust (survives its holder's death) process-shared mutex, recursive if asked.
