@@ -10,6 +10,15 @@
 // going to sleep and a producer is closed the usual way: the worker registers as sleeping, then
 // re-checks the queues; the producer publishes work, then checks for sleepers; seq_cst fences on
 // both sides guarantee that at least one of them sees the other.
+//
+// Workers: a new one starts whenever more tasks are unfinished than workers exist (up to
+// max_workers), so a queued task never waits behind tasks that block. A task counts as finished
+// just before its future completes (run_observer), so a caller that submits again right after
+// result() finds the worker it just used instead of starting another.
+//
+// Shutting down: once closed, workers leave only when no task is unfinished anywhere, not merely
+// when the queues they can see are empty. A running task may still submit subtasks to its own
+// queue and wait for them; the other workers must stay to run them (and may even have to start).
 #include "braid/futures/thread_pool_executor.hpp"
 
 #include <algorithm>
@@ -48,7 +57,7 @@ std::atomic<unsigned> pool_counter{0};
 }  // namespace
 
 struct thread_pool_executor::impl {
-  struct alignas(64) worker {
+  struct alignas(64) worker final : detail::run_observer {
     impl* pool = nullptr;
     std::size_t index = 0;
     std::thread thread;
@@ -58,6 +67,9 @@ struct thread_pool_executor::impl {
     std::atomic<std::uint64_t> completed{0};
     std::atomic<std::uint64_t> stolen{0};
     std::atomic<std::uint64_t> parked{0};
+    std::uint64_t unfinished = 0;  // tasks this worker took and has not counted finished yet
+
+    void before_complete() noexcept override { pool->before_complete(*this); }
   };
 
   impl(std::size_t max, std::string prefix, std::function<void()> init)
@@ -76,7 +88,9 @@ struct thread_pool_executor::impl {
   const std::function<void()> initializer;
   const unsigned max_spinners;
 
-  // ---- the global queue; `closed` and `broken` change under its mutex so no submit slips past
+  // ---- the global queue; `closed` and `broken` change under its mutex, so an outside submit
+  // either lands before shutdown or throws. A submit from a running task may land after it: it
+  // still runs, because workers stay while any task is unfinished.
   detail::spinlock global_mutex;
   work_list global;
   std::atomic<std::size_t> global_size{0};
@@ -86,6 +100,7 @@ struct thread_pool_executor::impl {
 
   // ---- workers; started only grows, and only under start_mutex
   std::mutex start_mutex;
+  std::mutex join_mutex;  // serialises join_all() callers; never taken by a worker
   std::unique_ptr<std::atomic<worker*>[]> workers;
   std::vector<std::unique_ptr<worker>> owned;  // guarded by start_mutex
   std::atomic<std::size_t> started{0};
@@ -94,7 +109,7 @@ struct thread_pool_executor::impl {
   // ---- idleness
   std::atomic<std::size_t> idle{0};     // workers not running a task
   std::atomic<std::size_t> pending{0};  // tasks submitted and not finished (an upper bound:
-                                        // workers subtract a whole batch when it is done)
+                                        // workers subtract a batch at once, see finish())
   std::atomic<unsigned> spinning{0};
   std::atomic<unsigned> sleeping{0};
   std::atomic<bool> waking{false};  // a wake_one() was sent and no worker has begun to park since
@@ -108,8 +123,8 @@ struct thread_pool_executor::impl {
     // Counted before it is visible, so a worker never subtracts it first.
     pending.fetch_add(1, std::memory_order_relaxed);
     worker* self = current;
-    if (self != nullptr && self->pool == this && !closed.load(std::memory_order_relaxed) &&
-        !broken.load(std::memory_order_relaxed)) {
+    if (self != nullptr && self->pool == this && !closed.load(std::memory_order_seq_cst) &&
+        !broken.load(std::memory_order_seq_cst)) {
       // From one of our own tasks: our own queue, which this worker drains before it can exit.
       std::lock_guard lock(self->mutex);
       self->local.push_back(item);
@@ -117,7 +132,7 @@ struct thread_pool_executor::impl {
     } else {
       std::lock_guard lock(global_mutex);
       if (broken.load(std::memory_order_relaxed) || closed.load(std::memory_order_relaxed)) {
-        pending.fetch_sub(1, std::memory_order_relaxed);
+        finish(1);
         throw_unusable();
       }
       global.push_back(item);
@@ -131,10 +146,26 @@ struct thread_pool_executor::impl {
     throw executor_shutdown_error();
   }
 
+  /// `n` tasks are finished (or will never run). The last one of a closed pool gets the idle
+  /// workers up so they can leave.
+  void finish(std::size_t n) noexcept {
+    if (pending.fetch_sub(n, std::memory_order_seq_cst) == n &&
+        (closed.load(std::memory_order_seq_cst) || broken.load(std::memory_order_seq_cst))) {
+      wake_all();
+    }
+  }
+
+  /// True when more tasks are unfinished than workers exist: the rule that starts workers. It
+  /// keeps a queued task from waiting behind a task that blocks (batches and spinners never hide
+  /// work from it), and it does not depend on what the workers are doing right now.
+  bool needs_worker() const noexcept {
+    const std::size_t n = started.load(std::memory_order_relaxed);
+    return n < max_workers && pending.load(std::memory_order_relaxed) > n;
+  }
+
   /// After publishing work: make sure some worker will look for it, and that there are as many
-  /// workers as there is work (up to max_workers). The second rule is what keeps a queued task
-  /// from waiting behind a task that blocks: batches and spinners never hide work from it.
-  void work_arrived() {
+  /// workers as there is work (up to max_workers). Never throws: the work is already queued.
+  void work_arrived() noexcept {
     std::atomic_thread_fence(std::memory_order_seq_cst);
     // One wake at a time: a spinner, or a worker already woken, will find this work sooner
     // than another sleeper would, and each futex wake is a syscall on the submitting thread.
@@ -143,10 +174,7 @@ struct thread_pool_executor::impl {
         !waking.exchange(true, std::memory_order_acq_rel)) {
       wake_one();
     }
-    if (pending.load(std::memory_order_relaxed) > idle.load(std::memory_order_relaxed) &&
-        started.load(std::memory_order_relaxed) < max_workers) {
-      start_worker();
-    }
+    if (needs_worker()) start_worker();
   }
 
   void wake_one() {
@@ -159,18 +187,24 @@ struct thread_pool_executor::impl {
     threading::detail::futex_wake_all(wake_epoch);
   }
 
-  void start_worker() {
+  void start_worker() noexcept {
     std::string pending_break;
-    {
+    try {
       std::lock_guard lock(start_mutex);
       start_worker_locked(pending_break);
+    } catch (const std::exception& e) {
+      // Out of memory for the worker itself: as for a thread that cannot start, queued work
+      // runs on the workers that exist, and with none the pool cannot go on.
+      if (started.load() == 0) pending_break = std::string("could not start a worker: ") + e.what();
     }
     if (!pending_break.empty()) break_pool(pending_break);
   }
 
   void start_worker_locked(std::string& pending_break) {
     const std::size_t index = started.load(std::memory_order_relaxed);
-    if (index >= max_workers || closed.load() || broken.load()) return;
+    // Re-checked under the lock: another submitter may have started the worker this one wanted.
+    // A closed pool still starts workers while tasks are unfinished (see the file comment).
+    if (broken.load() || !needs_worker()) return;
     auto w = std::make_unique<worker>();
     w->pool = this;
     w->index = index;
@@ -222,9 +256,7 @@ struct thread_pool_executor::impl {
         idle.fetch_add(1, std::memory_order_relaxed);
         continue;
       }
-      if (closed.load(std::memory_order_acquire) || broken.load(std::memory_order_acquire)) {
-        break;  // nothing left anywhere this worker can reach
-      }
+      if (may_leave()) break;
       if (spin_for_work()) continue;
       park(self);
     }
@@ -232,16 +264,33 @@ struct thread_pool_executor::impl {
     alive.fetch_sub(1, std::memory_order_relaxed);
   }
 
+  /// Shut down (or broken) and no task unfinished anywhere: nothing can give this worker work.
+  bool may_leave() const noexcept {
+    return (closed.load(std::memory_order_seq_cst) || broken.load(std::memory_order_seq_cst)) &&
+           pending.load(std::memory_order_seq_cst) == 0;
+  }
+
   /// Runs `item`, then everything in the worker's own queue.
   void run_until_empty(worker& self, work_item* item) {
     std::uint64_t done = 0;
     do {
-      item->run();
+      ++self.unfinished;
+      item->run(self);
       item->release_item();
       ++done;
     } while ((item = pop_local(self)) != nullptr);
     self.completed.fetch_add(done, std::memory_order_relaxed);
-    pending.fetch_sub(done, std::memory_order_relaxed);
+    if (self.unfinished > 0) finish(std::exchange(self.unfinished, 0));
+  }
+
+  /// A task of `self` ran and its future is about to complete. If it is the last task in the
+  /// worker's queue, count what the worker ran as finished now, before anyone waiting for that
+  /// future can wake and submit more; otherwise leave it to the end of the batch (one atomic
+  /// subtraction per batch, not per task).
+  void before_complete(worker& self) noexcept {
+    if (self.local_size.load(std::memory_order_relaxed) == 0) {
+      finish(std::exchange(self.unfinished, 0));
+    }
   }
 
   work_item* pop_local(worker& self) {
@@ -308,12 +357,10 @@ struct thread_pool_executor::impl {
     return nullptr;
   }
 
-  /// True if any queue holds work, or the pool is closing (so sleepers must get up).
+  /// True if any queue holds work, or the workers may leave (so sleepers must get up).
   bool work_visible() const {
     if (global_size.load(std::memory_order_relaxed) > 0) return true;
-    if (closed.load(std::memory_order_relaxed) || broken.load(std::memory_order_relaxed)) {
-      return true;
-    }
+    if (may_leave()) return true;
     const std::size_t n = started.load(std::memory_order_acquire);
     for (std::size_t i = 0; i < n; ++i) {
       worker* w = workers[i].load(std::memory_order_acquire);
@@ -380,11 +427,12 @@ struct thread_pool_executor::impl {
     }
     if (cancel_futures) {
       work_list queued = drain_all();
-      pending.fetch_sub(queued.size(), std::memory_order_relaxed);
+      const std::size_t n = queued.size();
       while (work_item* item = queued.pop_front()) {
         item->cancel();
         item->release_item();
       }
+      if (n > 0) finish(n);
     }
     wake_all();
   }
@@ -408,19 +456,28 @@ struct thread_pool_executor::impl {
       broken.store(true, std::memory_order_release);
     }
     work_list queued = drain_all();
-    pending.fetch_sub(queued.size(), std::memory_order_relaxed);
+    const std::size_t n = queued.size();
     const auto error = std::make_exception_ptr(broken_thread_pool(reason));
     while (work_item* item = queued.pop_front()) {
       item->abandon(error);
       item->release_item();
     }
+    if (n > 0) finish(n);
     wake_all();
   }
 
+  /// Joins every worker, including any a closed pool starts while this runs. Holds start_mutex
+  /// only to read the list, never while joining: a worker may need it to start a sibling.
   void join_all() {
-    std::lock_guard lock(start_mutex);
-    for (auto& w : owned) {
-      if (w->thread.joinable()) w->thread.join();
+    std::lock_guard joining(join_mutex);
+    for (std::size_t i = 0;; ++i) {
+      std::thread* thread;
+      {
+        std::lock_guard lock(start_mutex);
+        if (i >= owned.size()) return;
+        thread = &owned[i]->thread;  // workers are never freed before the pool
+      }
+      if (thread->joinable()) thread->join();
     }
   }
 

@@ -27,12 +27,13 @@ struct thread_pool_statistics {
 
 /// Runs tasks on a pool of threads (Python's ThreadPoolExecutor).
 ///
-/// Workers start lazily, one when work arrives and no worker is idle, up to `max_workers`, and
-/// are then reused. Tasks submitted from outside go to a shared FIFO queue; a worker takes a fair
-/// share of it at a time into its own queue, which idle workers steal from; tasks submitted from
-/// inside a task go to that worker's own queue. A worker that runs out of work spins for a few
-/// tens of microseconds (at most half the cores spin at once) before it sleeps, because waking a
-/// sleeping thread costs more than a short task on typical machines.
+/// Workers start lazily, one whenever more tasks are unfinished (queued or running) than workers
+/// exist, up to `max_workers`, and are then reused: a caller that waits for each result before
+/// submitting the next task keeps using one worker. Tasks submitted from outside go to a shared
+/// FIFO queue; a worker takes a fair share of it at a time into its own queue, which idle workers
+/// steal from; tasks submitted from inside a task go to that worker's own queue. A worker that runs
+/// out of work spins for a few tens of microseconds (at most half the cores spin at once) before it
+/// sleeps, because waking a sleeping thread costs more than a short task on typical machines.
 ///
 /// Thread-safe. Must not be destroyed from one of its own tasks.
 class thread_pool_executor final : public executor {

@@ -25,7 +25,7 @@ bool spin_until(Done done, std::chrono::nanoseconds budget) noexcept {
   if (done()) return true;
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + budget;
-  const auto yield_after = start + std::chrono::microseconds(20);
+  const auto yield_after = start + std::chrono::microseconds(2);
   for (;;) {
     for (int i = 0; i < 32; ++i) {
       threading::detail::cpu_relax();

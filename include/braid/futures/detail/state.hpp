@@ -34,12 +34,19 @@ class state : public state_base {
   template <class... A>
   void set_value_owned(A&&... args) noexcept {
     try {
-      ::new (static_cast<void*>(&value_)) T(std::forward<A>(args)...);
-      has_value_ = true;
+      store_value(std::forward<A>(args)...);
       publish(nullptr);
     } catch (...) {
       publish(std::current_exception());
     }
+  }
+
+  /// For the only possible completer of a running state: constructs the value without
+  /// publishing it (publish(nullptr) must follow). Throws what the constructor throws.
+  template <class... A>
+  void store_value(A&&... args) {
+    ::new (static_cast<void*>(&value_)) T(std::forward<A>(args)...);
+    has_value_ = true;
   }
 
   /// The value; only once finished without error.

@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <functional>
+#include <optional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -12,12 +13,26 @@
 
 namespace braid::futures::detail {
 
+/// Told by a work item, on the thread running it, that the work has run and its future is about
+/// to complete. An executor uses it to count itself ready for more work before any waiter can
+/// wake and submit again: a submit that follows a result() then finds the worker idle instead of
+/// starting another thread.
+class run_observer {
+ public:
+  virtual void before_complete() noexcept = 0;
+
+ protected:
+  ~run_observer() = default;
+};
+
 /// What executors queue. Intrusive: the queue links items through `next`.
 class work_item {
  public:
   work_item* next = nullptr;
-  /// Runs the work unless it was cancelled, completing its future. Never throws.
-  virtual void run() noexcept = 0;
+  /// Runs the work unless it was cancelled, completing its future. Calls
+  /// `observer.before_complete()` once, after the work ran and before its future completes; not
+  /// at all if the work was cancelled while queued. Never throws.
+  virtual void run(run_observer& observer) noexcept = 0;
   /// Completes the future with `error` instead of running (a broken pool).
   virtual void abandon(std::exception_ptr error) noexcept = 0;
   /// Cancels the future if it has not started (shutdown with cancel_futures).
@@ -30,36 +45,54 @@ class work_item {
 };
 
 /// The callable and its decayed arguments, plus the state of the future they will complete.
+/// The callable and arguments are destroyed as soon as the work has run (or was found cancelled,
+/// or abandoned), before the future completes, as Python's executors drop their work items: what
+/// they own (a shared_ptr, a file) is released when result() returns, not when the last handle
+/// to the future goes.
 template <class R, class F, class... Args>
 class task_state final : public state<R>, public work_item {
  public:
   /// Born with two references: one for the future handed to the caller, one for the queue.
   template <class G, class... A>
   explicit task_state(G&& fn, A&&... args)
-      : state<R>(2), fn_(std::forward<G>(fn)), args_(std::forward<A>(args)...) {}
+      : state<R>(2), work_(std::in_place, std::forward<G>(fn), std::forward<A>(args)...) {}
 
-  void run() noexcept override {
-    if (!this->try_start()) return;  // cancelled while queued
+  void run(run_observer& observer) noexcept override {
+    if (!this->try_start()) {  // cancelled while queued
+      work_.reset();
+      return;
+    }
     // From here this worker is the only one that can complete the state (cancel() fails on a
     // running state, and abandon() is only used on items that never ran), so no claim is needed.
+    std::exception_ptr error;
     try {
       if constexpr (std::is_void_v<R>) {
-        std::apply(fn_, std::move(args_));
-        this->set_value_owned();
+        std::apply(work_->fn, std::move(work_->args));
       } else {
-        this->set_value_owned(std::apply(fn_, std::move(args_)));
+        this->store_value(std::apply(work_->fn, std::move(work_->args)));
       }
     } catch (...) {
-      this->publish(std::current_exception());
+      error = std::current_exception();
     }
+    work_.reset();
+    observer.before_complete();
+    this->publish(std::move(error));
   }
-  void abandon(std::exception_ptr error) noexcept override { this->try_fail(std::move(error)); }
+  void abandon(std::exception_ptr error) noexcept override {
+    work_.reset();
+    this->try_fail(std::move(error));
+  }
   void cancel() noexcept override { state<R>::cancel(); }
   void release_item() noexcept override { this->release(); }
 
  private:
-  F fn_;
-  std::tuple<Args...> args_;
+  struct work {
+    template <class G, class... A>
+    explicit work(G&& g, A&&... a) : fn(std::forward<G>(g)), args(std::forward<A>(a)...) {}
+    F fn;
+    std::tuple<Args...> args;
+  };
+  std::optional<work> work_;
 };
 
 }  // namespace braid::futures::detail
