@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "support/excepthook_capture.hpp"
@@ -224,6 +225,37 @@ TEST(Future, ConcurrentCancelAndStartHaveExactlyOneWinner) {
     if (started) p.set_result(round);
     EXPECT_TRUE(f.done());
   }
+}
+
+// Futures have identity, as Python's do: copies are equal, and futures can go in sets.
+TEST(Future, CopiesAreEqualAndHashAlike) {
+  promise<int> p;
+  promise<int> q;
+  future<int> a = p.get_future();
+  future<int> a2 = a;
+  future<int> b = q.get_future();
+  EXPECT_EQ(a, a2);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(future<int>(), future<int>());
+  std::unordered_set<future<int>> set = {a, a2, b};
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_EQ(set.count(p.get_future()), 1u);
+}
+
+TEST(Future, AnEndlessTimeoutWaitsInsteadOfOverflowing) {
+  promise<int> p;
+  future<int> f = p.get_future();
+  std::thread canceller([f] { f.cancel(); });
+  EXPECT_TRUE(f.wait_for(std::chrono::nanoseconds::max()));
+  canceller.join();
+  EXPECT_TRUE(f.cancelled());
+}
+
+TEST(Deadline, HugeTimeoutsAreClampedToAboutACentury) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto far = braid::detail::deadline_after(std::chrono::nanoseconds::max());
+  EXPECT_GT(far, now + std::chrono::hours(24 * 365 * 99));
+  EXPECT_LT(braid::detail::deadline_after(std::chrono::nanoseconds::min()), now);
 }
 
 }  // namespace

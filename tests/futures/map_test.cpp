@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <iterator>
+#include <latch>
 #include <vector>
 
 #include "braid/futures/thread_pool_executor.hpp"
@@ -150,6 +151,38 @@ TEST(MapUnordered, YieldsInCompletionOrder) {
     if (v == 1) release_first.set_result();
   }
   EXPECT_EQ(out, (std::vector<int>{1, 0}));
+}
+
+// Python cancels the item that timed out; braid had taken it out of the in-flight list before
+// waiting, so it was not cancelled and ran later.
+TEST(Map, TheItemThatTimesOutIsCancelled) {
+  thread_pool_executor pool(1);
+  promise<void> release;
+  std::latch running(1);
+  auto busy = pool.submit([&running, gate = release.get_future()] {
+    running.count_down();
+    gate.wait();
+  });
+  running.wait();
+  std::atomic<int> ran{0};
+  {
+    auto results = pool.map([&ran](int x) { return ran += x; }, std::vector<int>{1},
+                            {.timeout = std::chrono::milliseconds(1)});
+    EXPECT_THROW(results.begin(), timeout_error);
+  }
+  release.set_result();
+  pool.shutdown(true);
+  EXPECT_EQ(ran.load(), 0);
+}
+
+TEST(Map, AnEndlessTimeoutDoesNotOverflow) {
+  thread_pool_executor pool(2);
+  std::vector<int> out;
+  for (int v : pool.map([](int x) { return 2 * x; }, std::vector<int>{1, 2, 3},
+                        {.timeout = std::chrono::nanoseconds::max()})) {
+    out.push_back(v);
+  }
+  EXPECT_EQ(out, (std::vector<int>{2, 4, 6}));
 }
 
 }  // namespace

@@ -122,5 +122,38 @@ TEST(AsCompleted, AbandonedIterationLeavesNoWaiterBehind) {
   EXPECT_EQ(s.fs[1].result(), 1);
 }
 
+// Python yields each distinct future once (bpo-20367), however often it is listed.
+TEST(AsCompleted, YieldsADuplicatedFutureOnce) {
+  promise<int> a;
+  promise<int> b;
+  a.set_result(1);
+  b.set_result(2);
+  std::vector<future<int>> fs = {a.get_future(), a.get_future(), b.get_future()};
+  std::size_t yielded = 0;
+  for (const auto& f : as_completed(fs)) {
+    (void)f;
+    ++yielded;
+  }
+  EXPECT_EQ(yielded, 2u);
+}
+
+TEST(Wait, ADuplicatedFutureIsReturnedOnce) {
+  promise<int> a;
+  a.set_result(1);
+  std::vector<future<int>> fs = {a.get_future(), a.get_future()};
+  auto result = wait(fs);
+  EXPECT_EQ(result.done.size(), 1u);
+  EXPECT_TRUE(result.not_done.empty());
+}
+
+TEST(Wait, AnEndlessTimeoutWaitsInsteadOfOverflowing) {
+  promise<int> p;
+  std::vector<future<int>> fs = {p.get_future()};
+  std::thread canceller([f = fs[0]] { f.cancel(); });
+  auto result = wait(fs, std::chrono::nanoseconds::max());
+  canceller.join();
+  EXPECT_EQ(result.done.size(), 1u);
+}
+
 }  // namespace
 }  // namespace braid::futures

@@ -10,10 +10,13 @@
 /// event loop be resumed without any thread blocking.
 
 #include <chrono>
+#include <cstddef>
 #include <exception>
+#include <functional>
 #include <type_traits>
 #include <utility>
 
+#include "braid/detail/deadline.hpp"
 #include "braid/futures/detail/state.hpp"
 #include "braid/futures/errors.hpp"
 
@@ -70,7 +73,7 @@ class future {
 
   /// Blocks until done or `timeout` passes; returns done().
   bool wait_for(std::chrono::nanoseconds timeout) const {
-    return checked().wait_until(std::chrono::steady_clock::now() + timeout);
+    return checked().wait_until(braid::detail::deadline_after(timeout));
   }
 
   /// Blocks until done or `deadline`; returns done().
@@ -128,6 +131,13 @@ class future {
 
   /// The shared state, for braid's own awaiters and waiting functions.
   detail::state<T>* state() const noexcept { return state_.get(); }
+
+  /// Identity, as Python's futures have: two handles are equal when they refer to the same
+  /// result (copies of one future), so futures can go in sets and be map keys (std::hash is
+  /// specialised). Two invalid futures are equal. Never throws.
+  friend bool operator==(const future& a, const future& b) noexcept {
+    return a.state_.get() == b.state_.get();
+  }
 
  private:
   friend future detail::make_future<T>(detail::state_ref<detail::state<T>>) noexcept;
@@ -262,3 +272,11 @@ future<T> detail::make_future(state_ref<state<T>> s) noexcept {
 }
 
 }  // namespace braid::futures
+
+/// Hashes a future by identity (see future's operator==).
+template <class T>
+struct std::hash<braid::futures::future<T>> {
+  std::size_t operator()(const braid::futures::future<T>& f) const noexcept {
+    return std::hash<const void*>{}(f.state());
+  }
+};

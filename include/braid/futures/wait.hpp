@@ -9,8 +9,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
+#include "braid/detail/deadline.hpp"
 #include "braid/futures/detail/completion_tracker.hpp"
 #include "braid/futures/future.hpp"
 
@@ -44,13 +46,16 @@ void wait_states(const std::vector<state_base*>& states, return_when when,
 template <class Range>
 using range_future_t = std::decay_t<decltype(*std::begin(std::declval<const Range&>()))>;
 
+/// The distinct futures of `fs`, in first-seen order: a future listed twice is waited for and
+/// yielded once, as Python's wait() and as_completed() take a set.
 template <class Range>
 auto collect_futures(const Range& fs) {
   using future_type = range_future_t<Range>;
   std::vector<future_type> out;
+  std::unordered_set<future_type> seen;
   for (const auto& f : fs) {
     if (!f.valid()) throw_invalid_future();
-    out.push_back(f);
+    if (seen.insert(f).second) out.push_back(f);
   }
   return out;
 }
@@ -77,8 +82,8 @@ auto wait_impl(const Range& fs, return_when when, completion_tracker::deadline_t
 }  // namespace detail
 
 /// Waits for the futures in `fs` until `when` holds (Python's wait(fs, return_when=...)).
-/// Returns the done and not-done futures. Throws invalid_state_error for an invalid future in
-/// `fs`; never throws the futures' own errors. Thread-safe.
+/// Returns the done and not-done futures, each distinct future once. Throws invalid_state_error for
+/// an invalid future in `fs`; never throws the futures' own errors. Thread-safe.
 template <class Range>
 auto wait(const Range& fs, return_when when = all_completed) {
   return detail::wait_impl(fs, when, std::nullopt);
@@ -88,7 +93,7 @@ auto wait(const Range& fs, return_when when = all_completed) {
 /// A timeout is not an error: the result's not_done is then non-empty.
 template <class Range>
 auto wait(const Range& fs, std::chrono::nanoseconds timeout, return_when when = all_completed) {
-  return detail::wait_impl(fs, when, std::chrono::steady_clock::now() + timeout);
+  return detail::wait_impl(fs, when, braid::detail::deadline_after(timeout));
 }
 
 /// The futures of a range in the order they complete: what as_completed() returns. An input range
@@ -155,7 +160,8 @@ class as_completed_range {
 };
 
 /// Yields the futures of `fs` as they complete, those already done first (Python's
-/// as_completed(fs)). Throws invalid_state_error for an invalid future in `fs`.
+/// as_completed(fs)). A future that appears more than once in `fs` is yielded once. Throws
+/// invalid_state_error for an invalid future in `fs`.
 template <class Range>
 auto as_completed(const Range& fs) {
   using T = typename detail::range_future_t<Range>::value_type;
@@ -167,8 +173,7 @@ auto as_completed(const Range& fs) {
 template <class Range>
 auto as_completed(const Range& fs, std::chrono::nanoseconds timeout) {
   using T = typename detail::range_future_t<Range>::value_type;
-  return as_completed_range<T>(detail::collect_futures(fs),
-                               std::chrono::steady_clock::now() + timeout);
+  return as_completed_range<T>(detail::collect_futures(fs), braid::detail::deadline_after(timeout));
 }
 
 }  // namespace braid::futures

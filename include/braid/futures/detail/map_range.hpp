@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "braid/detail/deadline.hpp"
 #include "braid/futures/detail/index_channel.hpp"
 #include "braid/futures/errors.hpp"
 #include "braid/futures/future.hpp"
@@ -33,7 +34,7 @@ using deadline_t = std::optional<std::chrono::steady_clock::time_point>;
 
 inline deadline_t deadline_from(const map_options& options) {
   if (!options.timeout) return std::nullopt;
-  return std::chrono::steady_clock::now() + *options.timeout;
+  return braid::detail::deadline_after(*options.timeout);
 }
 
 /// Shared by both orders: the executor, the function and the not-yet-submitted inputs.
@@ -139,7 +140,10 @@ class ordered_map_range {
         current_.emplace(std::move(front).result());
       }
     } catch (...) {
-      cancel_all();  // the error ends the iteration, as in Python
+      // The error ends the iteration, as in Python, and cancels what has not started: the item
+      // that timed out as well (Python cancels it too), though it left in_flight_ already.
+      front.cancel();
+      cancel_all();
       throw;
     }
     return true;
