@@ -282,7 +282,8 @@ void event_loop::close() {
 futures::executor& event_loop::default_executor() {
   std::lock_guard lock(impl_->executor_mutex);
   if (!impl_->executor) {
-    impl_->executor = std::make_shared<futures::thread_pool_executor>(0, "asyncio");
+    impl_->executor = std::make_shared<futures::thread_pool_executor>(
+        futures::thread_pool_executor::default_max_workers(), "asyncio");
   }
   return *impl_->executor;
 }

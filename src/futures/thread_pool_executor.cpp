@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -54,6 +55,13 @@ constexpr std::size_t max_batch = 64;
 
 std::atomic<unsigned> pool_counter{0};
 
+std::size_t checked_max_workers(std::size_t n) {
+  if (n == 0 || n > static_cast<std::size_t>(PTRDIFF_MAX)) {
+    throw value_error("max_workers must be greater than 0");
+  }
+  return n;
+}
+
 }  // namespace
 
 struct thread_pool_executor::impl {
@@ -73,7 +81,7 @@ struct thread_pool_executor::impl {
   };
 
   impl(std::size_t max, std::string prefix, std::function<void()> init)
-      : max_workers(max != 0 ? max : default_max_workers()),
+      : max_workers(checked_max_workers(max)),
         name_prefix(prefix.empty() ? "thread_pool_executor-" + std::to_string(pool_counter++)
                                    : std::move(prefix)),
         initializer(std::move(init)),

@@ -28,7 +28,11 @@ condition::condition(rlock& l) noexcept
             [](void* p, std::size_t n) { static_cast<rlock*>(p)->acquire_restore(n); },
             [](void* p) { static_cast<rlock*>(p)->acquire(); },
             [](void* p) { static_cast<rlock*>(p)->release(); },
-            [](void* p) { return static_cast<rlock*>(p)->owned_by_current_thread(); }} {}
+            [](void* p) { return static_cast<rlock*>(p)->owned_by_current_thread(); },
+            [](void* p, const std::chrono::nanoseconds* timeout) {
+              auto* l = static_cast<rlock*>(p);
+              return timeout == nullptr ? l->acquire(false) : l->acquire(*timeout);
+            }} {}
 
 condition::condition(lock_type& l) noexcept
     : lock_{&l,
@@ -39,12 +43,21 @@ condition::condition(lock_type& l) noexcept
             [](void* p, std::size_t) { static_cast<lock_type*>(p)->acquire(); },
             [](void* p) { static_cast<lock_type*>(p)->acquire(); },
             [](void* p) { static_cast<lock_type*>(p)->release(); },
-            [](void* p) { return static_cast<lock_type*>(p)->locked(); }} {}
+            [](void* p) { return static_cast<lock_type*>(p)->locked(); },
+            [](void* p, const std::chrono::nanoseconds* timeout) {
+              auto* l = static_cast<lock_type*>(p);
+              return timeout == nullptr ? l->acquire(false) : l->acquire(*timeout);
+            }} {}
 
 condition::~condition() = default;
 
+void condition::throw_cannot_try(const char* what) {
+  throw value_error(std::string("condition::") + what +
+                    ": the condition's lock type cannot be acquired without blocking");
+}
+
 void condition::check_held(const char* what) const {
-  if (lock_.is_held != nullptr && !lock_.is_held(lock_.object)) throw thread_error(what);
+  if (lock_.is_held != nullptr && !lock_.is_held(lock_.object)) throw invalid_state_error(what);
 }
 
 void condition::wait() {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <typeinfo>
+#include <utility>
 
 namespace braid::threading {
 namespace {
@@ -97,9 +98,24 @@ std::uint64_t get_native_id() noexcept {
   return static_cast<std::uint64_t>(::gettid());
 }
 
-void set_excepthook(excepthook_function new_hook) {
+void default_excepthook(const excepthook_args& args) noexcept {
+  default_hook(args);
+}
+
+excepthook_function set_excepthook(excepthook_function new_hook) {
+  excepthook_function previous;
+  {
+    std::lock_guard<std::mutex> guard(hook_mutex);
+    previous = std::exchange(hook, std::move(new_hook));
+  }
+  if (!previous) previous = default_excepthook;
+  return previous;
+}
+
+excepthook_function get_excepthook() {
   std::lock_guard<std::mutex> guard(hook_mutex);
-  hook = std::move(new_hook);
+  if (!hook) return default_excepthook;
+  return hook;
 }
 
 void report_unhandled(std::exception_ptr exception, std::string_view where) noexcept {

@@ -58,7 +58,7 @@ bool lock_type::acquire_contended(const std::chrono::steady_clock::time_point* d
 void lock_type::release() {
   std::uint32_t current = state_.load(std::memory_order_relaxed);
   do {
-    if (current == 0) throw thread_error("release of an unlocked lock");
+    if (current == 0) throw invalid_state_error("release of an unlocked lock");
   } while (!state_.compare_exchange_weak(current, 0, std::memory_order_release,
                                          std::memory_order_relaxed));
   if (current == 2) detail::futex_wake(state_, 1);

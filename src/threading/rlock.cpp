@@ -37,7 +37,7 @@ bool rlock::acquire(std::chrono::nanoseconds timeout) noexcept {
 
 void rlock::release() {
   if (!owned_by_current_thread())
-    throw thread_error("release of an rlock not owned by this thread");
+    throw invalid_state_error("release of an rlock not owned by this thread");
   if (--count_ == 0) {
     owner_.store(0, std::memory_order_relaxed);
     inner_.release();
@@ -45,7 +45,8 @@ void rlock::release() {
 }
 
 std::size_t rlock::release_save() {
-  if (!owned_by_current_thread()) throw thread_error("wait on an rlock not owned by this thread");
+  if (!owned_by_current_thread())
+    throw invalid_state_error("wait on an rlock not owned by this thread");
   const std::size_t saved = count_;
   count_ = 0;
   owner_.store(0, std::memory_order_relaxed);

@@ -56,6 +56,13 @@ TEST(ThreadPoolExecutor, DefaultMaxWorkersFollowsPython) {
   EXPECT_EQ(pool.max_workers(), expected);
 }
 
+// Python raises ValueError for max_workers <= 0; the default is left-out, not 0.
+TEST(ThreadPoolExecutor, ZeroOrNegativeMaxWorkersIsAValueError) {
+  EXPECT_THROW(thread_pool_executor(0), value_error);
+  EXPECT_THROW(thread_pool_executor(-1), value_error);
+  EXPECT_THROW(thread_pool_executor(-1), braid::value_error);
+}
+
 TEST(ThreadPoolExecutor, WorkersStartLazilyAndNeverExceedMax) {
   thread_pool_executor pool(3);
   EXPECT_EQ(pool.statistics().workers, 0u);

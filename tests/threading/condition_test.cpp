@@ -128,10 +128,45 @@ TEST(threading_condition, WorksWithStdMutex) {
 
 TEST(threading_condition, WaitOrNotifyWithoutLockThrows) {
   bt::condition c;
-  EXPECT_THROW(c.wait(), bt::thread_error);
-  EXPECT_THROW(c.notify(), bt::thread_error);
-  EXPECT_THROW(c.notify_all(), bt::thread_error);
+  EXPECT_THROW(c.wait(), braid::invalid_state_error);
+  EXPECT_THROW(c.notify(), braid::invalid_state_error);
+  EXPECT_THROW(c.notify_all(), braid::invalid_state_error);
   bt::lock l;
   bt::condition cl(l);
-  EXPECT_THROW((void)cl.wait_for(1ms), bt::thread_error);
+  EXPECT_THROW((void)cl.wait_for(1ms), braid::invalid_state_error);
+}
+
+// Python's Condition.acquire(blocking, timeout) passes through to its lock.
+TEST(threading_condition, AcquireWithoutBlockingOrWithATimeout) {
+  bt::lock l;
+  bt::condition c(l);
+  EXPECT_TRUE(c.acquire(false));
+  EXPECT_FALSE(c.acquire(false));  // held (a lock is not recursive)
+  EXPECT_FALSE(c.acquire(1ms));
+  c.release();
+  EXPECT_TRUE(c.acquire(1ms));
+  c.release();
+
+  bt::condition own;  // its own rlock: the holder may take it again
+  EXPECT_TRUE(own.acquire(false));
+  EXPECT_TRUE(own.acquire(false));
+  own.release();
+  own.release();
+
+  std::mutex m;
+  bt::condition cm(m);
+  EXPECT_TRUE(cm.try_lock());
+  EXPECT_FALSE(cm.acquire(false));
+  cm.release();
+}
+
+TEST(threading_condition, NonBlockingAcquireOfALockWithoutTryLockIsAValueError) {
+  struct basic_only {
+    void lock() { m.lock(); }
+    void unlock() { m.unlock(); }
+    std::mutex m;
+  } l;
+  bt::condition c(l);
+  EXPECT_THROW(c.acquire(false), braid::value_error);
+  EXPECT_THROW(c.acquire(1ms), braid::value_error);
 }

@@ -91,3 +91,36 @@ TEST(threading_current_thread, NonStdExceptionIsDescribedByType) {
   const std::string out = testing::internal::GetCapturedStderr();
   EXPECT_EQ(out, "braid: unhandled exception in x on thread MainThread: int: \n");
 }
+
+TEST(threading_current_thread, GetExcepthookReturnsTheHookInForceAndSetReturnsThePrevious) {
+  hook_reset reset;
+  int first = 0;
+  int second = 0;
+  bt::excepthook_function previous =
+      bt::set_excepthook([&](const bt::excepthook_args&) { ++first; });
+  ASSERT_TRUE(previous);  // the default, as a callable
+  bt::excepthook_function current = bt::get_excepthook();
+  current(bt::excepthook_args{std::make_exception_ptr(1), "t", "w"});
+  EXPECT_EQ(first, 1);
+  // A new hook that adds to the old one.
+  bt::excepthook_function old =
+      bt::set_excepthook([&, chained = bt::get_excepthook()](const bt::excepthook_args& args) {
+        ++second;
+        chained(args);
+      });
+  bt::report_unhandled(std::make_exception_ptr(2), "chained");
+  EXPECT_EQ(first, 2);
+  EXPECT_EQ(second, 1);
+  old(bt::excepthook_args{std::make_exception_ptr(3), "t", "w"});
+  EXPECT_EQ(first, 3);
+}
+
+TEST(threading_current_thread, GetExcepthookWithNoHookSetIsTheDefault) {
+  hook_reset reset;
+  bt::set_excepthook({});
+  testing::internal::CaptureStderr();
+  bt::get_excepthook()(bt::excepthook_args{std::make_exception_ptr(std::runtime_error("x")),
+                                           "MainThread", "a test"});
+  const std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_NE(out.find("std::runtime_error: x"), std::string::npos) << out;
+}

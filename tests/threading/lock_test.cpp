@@ -35,7 +35,7 @@ TEST(threading_lock, AcquireTimesOutWhileHeld) {
 
 TEST(threading_lock, ReleasingUnlockedThrows) {
   bt::lock l;
-  EXPECT_THROW(l.release(), bt::thread_error);
+  EXPECT_THROW(l.release(), braid::invalid_state_error);
 }
 
 TEST(threading_lock, AnyThreadMayRelease) {

@@ -39,7 +39,7 @@ TEST(threading_rlock, OtherThreadsCannotAcquireOrRelease) {
     acquired_timed = r.acquire(20ms);
     try {
       r.release();
-    } catch (const bt::thread_error&) {
+    } catch (const braid::invalid_state_error&) {
       release_threw = true;
     }
   });
@@ -54,7 +54,7 @@ TEST(threading_rlock, OtherThreadsCannotAcquireOrRelease) {
 
 TEST(threading_rlock, ReleaseWithoutAcquireThrows) {
   bt::rlock r;
-  EXPECT_THROW(r.release(), bt::thread_error);
+  EXPECT_THROW(r.release(), braid::invalid_state_error);
 }
 
 TEST(threading_rlock, HandedOverAfterFullRelease) {

@@ -16,8 +16,9 @@ namespace braid::asyncio {
 using futures::cancelled_error;
 /// Raised at the end of a timeout scope that ran out (Python's TimeoutError).
 using futures::timeout_error;
-/// An operation is not allowed in the object's current state (Python's InvalidStateError).
-using futures::invalid_state_error;
+/// An operation is not allowed in the object's current state (Python's InvalidStateError and
+/// RuntimeError for misuse such as releasing a lock that is not held).
+using braid::invalid_state_error;
 
 /// Misuse of an event loop: run() inside a running loop, create_task() with no loop running,
 /// using a closed loop (Python raises RuntimeError for each).
@@ -43,28 +44,12 @@ class interrupted_error : public braid::error {
   interrupted_error() : braid::error("interrupted by SIGINT") {}
 };
 
-/// get_nowait() on an empty queue (Python's QueueEmpty).
-class queue_empty : public braid::error {
- public:
-  queue_empty() : braid::error("the queue is empty") {}
-};
-
-/// put_nowait() on a full queue (Python's QueueFull).
-class queue_full : public braid::error {
- public:
-  queue_full() : braid::error("the queue is full") {}
-};
-
-/// put() after shutdown(), or get() on a shut-down queue that is empty (Python's QueueShutDown).
-class queue_shut_down : public braid::error {
- public:
-  queue_shut_down() : braid::error("the queue is shut down") {}
-};
-
-/// A barrier was aborted or reset while tasks waited (Python's BrokenBarrierError).
-class broken_barrier_error : public braid::error {
- public:
-  broken_barrier_error() : braid::error("the barrier is broken") {}
-};
+// The kinds every module shares: get_nowait() on an empty queue, put_nowait() on a full one,
+// a shut-down queue, a broken barrier (Python's QueueEmpty, QueueFull, QueueShutDown,
+// BrokenBarrierError).
+using braid::broken_barrier_error;
+using braid::queue_empty;
+using braid::queue_full;
+using braid::queue_shut_down;
 
 }  // namespace braid::asyncio

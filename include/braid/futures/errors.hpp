@@ -22,11 +22,12 @@ class timeout_error : public braid::error {
 };
 
 /// An operation is not allowed in the future's current state, such as setting a result twice
-/// (Python's InvalidStateError), or using a default-constructed future.
-class invalid_state_error : public braid::error {
- public:
-  using braid::error::error;
-};
+/// (Python's InvalidStateError), or using a default-constructed future. braid's one type for
+/// misuse of an object's state, shared by every module.
+using braid::invalid_state_error;
+
+/// An argument out of range, such as max_workers of 0 (Python's ValueError).
+using braid::value_error;
 
 /// The promise was destroyed without a result: the work will never finish. The future holds this
 /// error instead of hanging its waiters forever (std::future calls it broken_promise too).

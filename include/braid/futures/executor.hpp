@@ -48,7 +48,8 @@ class executor {
   /// range cancels tasks not started yet. Lvalue inputs must outlive the range; rvalue inputs are
   /// moved into it. Throws what submit() throws.
   template <class F, class Range>
-  auto map(F fn, Range&& inputs, map_options options = {}) {
+  [[nodiscard("discarding map()'s range cancels the work it has not started")]] auto map(
+      F fn, Range&& inputs, map_options options = {}) {
     return detail::ordered_map_range<executor, F, Range>(
         *this, std::move(fn), std::forward<Range>(inputs), window(options),
         detail::deadline_from(options));
@@ -56,7 +57,8 @@ class executor {
 
   /// As map(), but yields results in completion order.
   template <class F, class Range>
-  auto map_unordered(F fn, Range&& inputs, map_options options = {}) {
+  [[nodiscard("discarding map_unordered()'s range cancels the work it has not started")]] auto
+  map_unordered(F fn, Range&& inputs, map_options options = {}) {
     return detail::unordered_map_range<executor, F, Range>(
         *this, std::move(fn), std::forward<Range>(inputs), window(options),
         detail::deadline_from(options));

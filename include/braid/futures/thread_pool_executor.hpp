@@ -41,12 +41,16 @@ class thread_pool_executor final : public executor {
   /// Python's default: min(32, cores + 4), at least 1.
   static std::size_t default_max_workers() noexcept;
 
-  /// `max_workers` 0 means default_max_workers(). Worker threads are named
-  /// "<thread_name_prefix>_<n>" (default prefix "thread_pool_executor-<k>", k counting pools).
-  /// `initializer` runs at the start of each worker thread; if it throws, the pool is broken:
-  /// queued and later-submitted work fails with broken_thread_pool.
-  /// Throws only std::bad_alloc (threads start on first use, not here).
-  explicit thread_pool_executor(std::size_t max_workers = 0, std::string thread_name_prefix = {},
+  /// At most `max_workers` threads (Python's default when left out: default_max_workers()).
+  /// Worker threads are named "<thread_name_prefix>_<n>" (default prefix
+  /// "thread_pool_executor-<k>", k counting pools). `initializer` runs at the start of each
+  /// worker thread; if it throws, the pool is broken: queued and later-submitted work fails with
+  /// broken_thread_pool.
+  /// Throws value_error if `max_workers` is 0 or negative (a negative int converts to a size
+  /// beyond PTRDIFF_MAX), as Python raises ValueError; std::bad_alloc. Threads start on first
+  /// use, not here.
+  explicit thread_pool_executor(std::size_t max_workers = default_max_workers(),
+                                std::string thread_name_prefix = {},
                                 std::function<void()> initializer = {});
   /// shutdown(wait = true): runs what is queued, then joins every worker.
   ~thread_pool_executor() override;

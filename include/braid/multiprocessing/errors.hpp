@@ -80,10 +80,13 @@ class owner_died : public braid::error {
   using braid::error::error;
 };
 
-// The same errors as braid::threading's barrier and queues.
-using threading::broken_barrier_error;
-using threading::queue_empty;
-using threading::queue_full;
+// The kinds every module shares.
+using braid::broken_barrier_error;
+using braid::invalid_state_error;
+using braid::queue_empty;
+using braid::queue_full;
+using braid::queue_shut_down;
+using braid::value_error;
 
 /// recv() on a connection whose other end is closed and has nothing left to read (Python's
 /// EOFError).

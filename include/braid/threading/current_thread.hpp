@@ -37,10 +37,20 @@ struct excepthook_args {
 using excepthook_function = std::function<void(const excepthook_args&)>;
 
 /// Replaces the process-wide hook called for uncaught exceptions in braid threads, throwing
-/// done-callbacks and other places where an error has nobody to go to. An empty function restores
-/// the default, which prints the thread name, `where`, the exception's type and what() to stderr.
-/// Thread-safe. A hook that throws is reported by the default hook, never lost.
-void set_excepthook(excepthook_function hook);
+/// done-callbacks and other places where an error has nobody to go to, and returns the hook it
+/// replaced (never empty: see get_excepthook). An empty function restores the default, which
+/// prints the thread name, `where`, the exception's type and what() to stderr.
+/// Thread-safe. A hook that throws is reported by the default hook, never lost. Throws only
+/// std::bad_alloc.
+excepthook_function set_excepthook(excepthook_function hook);
+
+/// The hook in force (Python's threading.excepthook): the one last set, or the default as a
+/// callable, so a new hook can add to the old one by calling it. Thread-safe. Throws only
+/// std::bad_alloc.
+excepthook_function get_excepthook();
+
+/// The default hook (Python's threading.__excepthook__). Never throws.
+void default_excepthook(const excepthook_args& args) noexcept;
 
 /// Calls the current excepthook for `exception` (ignored if null), from the calling thread.
 /// Never throws.

@@ -37,7 +37,7 @@ class lock_type {
   /// of zero or less only tries once. Never throws.
   bool acquire(std::chrono::nanoseconds timeout) noexcept;
 
-  /// Releases the lock; any thread may release it. Throws thread_error if it is not locked.
+  /// Releases the lock; any thread may release it. Throws invalid_state_error if it is not locked.
   void release();
 
   /// Whether the lock is held by some thread (a snapshot). Never throws.
@@ -45,7 +45,7 @@ class lock_type {
 
   /// Lockable: acquire(). Never throws.
   void lock() noexcept { acquire(); }
-  /// Lockable: release(). Throws thread_error if not locked.
+  /// Lockable: release(). Throws invalid_state_error if not locked.
   void unlock() { release(); }
   /// Lockable: acquire(false). Never throws.
   bool try_lock() noexcept { return acquire(false); }

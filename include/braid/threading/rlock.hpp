@@ -33,7 +33,8 @@ class rlock {
   /// Acquires the lock, giving up after `timeout`; returns whether it was acquired. Never throws.
   bool acquire(std::chrono::nanoseconds timeout) noexcept;
 
-  /// Releases one level of ownership. Throws thread_error if the caller does not own the lock.
+  /// Releases one level of ownership. Throws invalid_state_error if the caller does not own the
+  /// lock.
   void release();
 
   /// Whether the calling thread owns the lock. Never throws.
@@ -44,7 +45,7 @@ class rlock {
 
   /// Lockable: acquire(). Never throws.
   void lock() noexcept { acquire(); }
-  /// Lockable: release(). Throws thread_error if the caller does not own the lock.
+  /// Lockable: release(). Throws invalid_state_error if the caller does not own the lock.
   void unlock() { release(); }
   /// Lockable: acquire(false). Never throws.
   bool try_lock() noexcept { return acquire(false); }
