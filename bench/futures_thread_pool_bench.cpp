@@ -53,6 +53,11 @@ std::string braid_name(std::size_t workers) {
   return workers == 0 ? "braid_default" : "braid_" + std::to_string(workers);
 }
 
+/// The max_workers to construct braid's pool with for a variant (0: the default).
+std::size_t braid_workers(std::size_t workers) {
+  return workers == 0 ? futures::thread_pool_executor::default_max_workers() : workers;
+}
+
 std::int64_t tiny(std::int64_t i) {
   return i * 2 + 1;
 }
@@ -109,7 +114,7 @@ void run_latency(benchmark::State& state, RoundTrip round_trip, std::chrono::mic
 // ------------------------------------------------------------------------ (1) submit_result
 
 void submit_result_braid(benchmark::State& state, std::size_t workers) {
-  futures::thread_pool_executor pool(workers);
+  futures::thread_pool_executor pool(braid_workers(workers));
   pool.submit([] {}).result();
   run_throughput(state, [&](std::int64_t n) {
     std::vector<futures::future<void>> fs;
@@ -172,14 +177,14 @@ void check_sum(benchmark::State& state, std::int64_t sum, std::int64_t n) {
 }
 
 void fan_out_braid(benchmark::State& state, std::size_t workers) {
-  futures::thread_pool_executor pool(workers);
+  futures::thread_pool_executor pool(braid_workers(workers));
   pool.submit([] {}).result();
   run_throughput(state, [&](std::int64_t n) { check_sum(state, braid_fan_out(pool, n), n); });
 }
 
 /// The parent is a task on the pool: children go to its worker's own queue, other workers steal.
 void fan_out_nested_braid(benchmark::State& state, std::size_t workers) {
-  futures::thread_pool_executor pool(workers);
+  futures::thread_pool_executor pool(braid_workers(workers));
   pool.submit([] {}).result();
   run_throughput(state, [&](std::int64_t n) {
     const std::int64_t sum = pool.submit([&pool, n] { return braid_fan_out(pool, n); }).result();
@@ -252,7 +257,7 @@ void fan_out_std_async(benchmark::State& state) {
 
 void round_trip_braid(benchmark::State& state, std::size_t workers,
                       std::chrono::microseconds pause) {
-  futures::thread_pool_executor pool(workers);
+  futures::thread_pool_executor pool(braid_workers(workers));
   run_latency(
       state, [&] { pool.submit([] {}).result(); }, pause);
 }

@@ -1,7 +1,10 @@
 // The non-template part of futures::wait() and as_completed().
 #include "braid/futures/wait.hpp"
 
+#include <algorithm>
+#include <functional>
 #include <string>
+#include <utility>
 
 namespace braid::futures::detail {
 
@@ -18,6 +21,34 @@ void wait_states(const std::vector<state_base*>& states, return_when when,
       return;
     }
   }
+}
+
+std::vector<bool> first_occurrences(const std::vector<const void*>& ids) {
+  const auto increasing = [&ids] {
+    for (std::size_t i = 1; i < ids.size(); ++i) {
+      if (!std::less<const void*>()(ids[i - 1], ids[i])) return false;
+    }
+    return true;
+  };
+  if (increasing()) return {};
+  std::vector<std::pair<const void*, std::size_t>> sorted;
+  sorted.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) sorted.emplace_back(ids[i], i);
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return std::less<const void*>()(a.first, b.first) ||
+           (a.first == b.first && a.second < b.second);
+  });
+  std::vector<bool> first(ids.size(), false);
+  bool duplicates = false;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i > 0 && sorted[i].first == sorted[i - 1].first) {
+      duplicates = true;
+    } else {
+      first[sorted[i].second] = true;
+    }
+  }
+  if (!duplicates) return {};
+  return first;
 }
 
 void throw_as_completed_timeout(std::size_t unfinished, std::size_t total) {

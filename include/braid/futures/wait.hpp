@@ -9,7 +9,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "braid/detail/deadline.hpp"
@@ -46,16 +45,30 @@ void wait_states(const std::vector<state_base*>& states, return_when when,
 template <class Range>
 using range_future_t = std::decay_t<decltype(*std::begin(std::declval<const Range&>()))>;
 
+/// For each of `ids`, whether it is the first occurrence of its value. Empty when all are
+/// distinct (the common case, found in one pass when the ids are in increasing order, as pooled
+/// states allocated one after another usually are; otherwise by sorting a copy).
+std::vector<bool> first_occurrences(const std::vector<const void*>& ids);
+
 /// The distinct futures of `fs`, in first-seen order: a future listed twice is waited for and
 /// yielded once, as Python's wait() and as_completed() take a set.
 template <class Range>
 auto collect_futures(const Range& fs) {
   using future_type = range_future_t<Range>;
   std::vector<future_type> out;
-  std::unordered_set<future_type> seen;
+  std::vector<const void*> ids;
   for (const auto& f : fs) {
     if (!f.valid()) throw_invalid_future();
-    if (seen.insert(f).second) out.push_back(f);
+    out.push_back(f);
+    ids.push_back(f.state());
+  }
+  const std::vector<bool> first = first_occurrences(ids);
+  if (!first.empty()) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (first[i]) out[kept++] = std::move(out[i]);
+    }
+    out.resize(kept);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 /// \file
 /// A unit of work for an executor, fused with the future's state into one allocation.
 
+#include <cstddef>
 #include <exception>
 #include <functional>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "braid/futures/detail/block_pool.hpp"
 #include "braid/futures/detail/state.hpp"
 
 namespace braid::futures::detail {
@@ -84,6 +86,11 @@ class task_state final : public state<R>, public work_item {
   }
   void cancel() noexcept override { state<R>::cancel(); }
   void release_item() noexcept override { this->release(); }
+
+  // One allocation per task, from the per-thread block pool: a submitter that keeps its futures
+  // and frees them later reuses the same blocks, without malloc's locks or fresh pages.
+  static void* operator new(std::size_t size) { return block_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { block_deallocate(p, size); }
 
  private:
   struct work {

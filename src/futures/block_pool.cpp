@@ -1,11 +1,11 @@
-#include "braid/asyncio/detail/frame_allocator.hpp"
+#include "braid/futures/detail/block_pool.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <mutex>
 #include <new>
 
-namespace braid::asyncio::detail {
+namespace braid::futures::detail {
 
 namespace {
 
@@ -23,12 +23,12 @@ constexpr bool pool_enabled = true;
 
 constexpr std::size_t granule = 16;  // alignof(std::max_align_t) on the supported targets
 constexpr std::size_t min_block = 32;
-constexpr std::size_t class_count = frame_pool_max_size / granule;
+constexpr std::size_t class_count = block_pool_max_size / granule;
 constexpr std::size_t slab_bytes = 64 * 1024;
 constexpr std::size_t cache_bytes = 256 * 1024;  // kept free per thread and class, at most
 
 static_assert(alignof(std::max_align_t) <= granule);
-static_assert(frame_pool_max_size % granule == 0);
+static_assert(block_pool_max_size % granule == 0);
 
 /// A free block. Only the head of a batch in the depot uses more than `next`.
 struct free_block {
@@ -170,8 +170,8 @@ void register_thread(thread_cache& t) {
 
 }  // namespace
 
-void* frame_allocate(std::size_t size) {
-  if (!pool_enabled || size > frame_pool_max_size) return ::operator new(size);
+void* block_allocate(std::size_t size) {
+  if (!pool_enabled || size > block_pool_max_size) return ::operator new(size);
   const std::size_t index = class_index(size);
   class_cache& c = tls_cache.classes[index];
   if (free_block* b = c.head) {
@@ -182,8 +182,8 @@ void* frame_allocate(std::size_t size) {
   return refill(index);
 }
 
-void frame_deallocate(void* p, std::size_t size) noexcept {
-  if (!pool_enabled || size > frame_pool_max_size) {
+void block_deallocate(void* p, std::size_t size) noexcept {
+  if (!pool_enabled || size > block_pool_max_size) {
     ::operator delete(p);  // unsized: clang 14 declares the sized one only with
     return;                // -fsized-deallocation
   }
@@ -195,18 +195,18 @@ void frame_deallocate(void* p, std::size_t size) noexcept {
   if (++c.count > c.limit) overflow(index);
 }
 
-std::size_t frame_block_size(std::size_t size) noexcept {
-  if (!pool_enabled || size > frame_pool_max_size) return 0;
+std::size_t block_size_for(std::size_t size) noexcept {
+  if (!pool_enabled || size > block_pool_max_size) return 0;
   return class_size(class_index(size));
 }
 
-std::size_t frame_cached_blocks(std::size_t size) noexcept {
-  if (!pool_enabled || size > frame_pool_max_size) return 0;
+std::size_t cached_blocks(std::size_t size) noexcept {
+  if (!pool_enabled || size > block_pool_max_size) return 0;
   return tls_cache.classes[class_index(size)].count;
 }
 
-bool frame_pool_enabled() noexcept {
+bool block_pool_enabled() noexcept {
   return pool_enabled;
 }
 
-}  // namespace braid::asyncio::detail
+}  // namespace braid::futures::detail
