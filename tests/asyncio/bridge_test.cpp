@@ -61,6 +61,27 @@ TEST(Future, CancellingTheWaitCancelsAPendingFuture) {
   EXPECT_TRUE(cancelled);
 }
 
+// Regression (bpo-34872): awaiting a future while a cancellation of the awaiting task was
+// already pending threw cancelled_error without cancelling the future.
+task<void> await_future_with_pending_cancel(futures::future<int> f, bool& cancelled) {
+  current_task().cancel();
+  try {
+    co_await f;
+  } catch (const cancelled_error&) {
+    cancelled = true;
+  }
+  EXPECT_TRUE(f.cancelled());
+  EXPECT_EQ(event_loop::running().statistics().external_pending, 0u);
+}
+
+TEST(Future, AwaitingWithACancellationPendingCancelsTheFuture) {
+  futures::promise<int> p;
+  virtual_clock clock;
+  bool cancelled = false;
+  run(await_future_with_pending_cancel(p.get_future(), cancelled), {.clock = &clock});
+  EXPECT_TRUE(cancelled);
+}
+
 task<std::string> thread_name_of_work() {
   auto name = co_await to_thread([](int x) { return std::to_string(x) + "!"; }, 7);
   co_return name;
@@ -98,6 +119,39 @@ TEST(ToThread, CancellingRequestsStopThroughTheStopToken) {
   std::atomic<bool> stopped{false};
   std::latch running(1);
   run(cancel_to_thread(stopped, running));
+}
+
+// Regression (bpo-34872): with a cancellation already pending when the task awaited to_thread
+// work taking a stop token, cancelled_error came at once and the running work never got a stop
+// request.
+task<void> to_thread_with_pending_cancel(std::atomic<bool>& stopped, std::atomic<bool>& release,
+                                         bool& cancelled) {
+  std::latch running(1);
+  auto op = to_thread([&stopped, &release, &running](std::stop_token st) {
+    running.count_down();
+    while (!st.stop_requested() && !release.load()) std::this_thread::yield();
+    stopped = st.stop_requested();
+  });
+  auto wait_running = to_thread([&running] { running.wait(); });
+  co_await wait_running;  // the work has started: only a stop request can end it
+  current_task().cancel();
+  try {
+    co_await op;
+  } catch (const cancelled_error&) {
+    cancelled = true;
+  }
+  const bool stopped_before_resume = stopped.load();
+  release = true;  // without the fix the work never sees a stop request: end it anyway
+  EXPECT_TRUE(stopped_before_resume);  // stop was requested and the task waited for the work
+}
+
+TEST(ToThread, AwaitingWithACancellationPendingRequestsStop) {
+  std::atomic<bool> stopped{false};
+  std::atomic<bool> release{false};
+  bool cancelled = false;
+  run(to_thread_with_pending_cancel(stopped, release, cancelled));
+  EXPECT_TRUE(cancelled);
+  EXPECT_TRUE(stopped.load());
 }
 
 // Without a stop token, running work cannot be interrupted: cancelling the awaiting task ends

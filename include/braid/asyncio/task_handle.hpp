@@ -25,6 +25,7 @@ namespace detail {
 
 /// Awaits a task: `co_await handle`. Cancelling the awaiting task cancels the awaited one (as in
 /// Python) and keeps waiting for it; once it finished, the awaiting task gets cancelled_error.
+/// A cancellation already pending when the wait starts is treated the same way (bpo-34872).
 /// With `shield`, cancelling the awaiting task only stops the wait: the awaited task runs on.
 class join_operation final : public wait_node, public waiter {
  public:
@@ -155,8 +156,9 @@ class task_handle : public task_ref {
     }
   };
   /// Waits for the task and returns its value or rethrows its error (moving the value out when
-  /// the handle is an rvalue). Cancelling the awaiting task cancels this one too and, once it
-  /// finished, throws cancelled_error in the awaiting task. Never blocks the thread.
+  /// the handle is an rvalue). Cancelling the awaiting task (before or during the wait) cancels
+  /// this one too and, once it finished, throws cancelled_error in the awaiting task. Never
+  /// blocks the thread. Loop-thread only.
   awaiter operator co_await() const& noexcept { return make_awaiter(false); }
   awaiter operator co_await() && noexcept { return make_awaiter(true); }
 
