@@ -6,9 +6,11 @@
 #include <stop_token>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "braid/asyncio.hpp"
 #include "braid/futures/thread_pool_executor.hpp"
+#include "loop_thread.hpp"
 
 namespace braid::asyncio {
 namespace {
@@ -208,33 +210,8 @@ task<int> remote_value(int v) {
   co_return v * 2;
 }
 
-// An event loop running on its own thread until the object is destroyed.
-class loop_on_another_thread {
- public:
-  loop_on_another_thread() {
-    std::latch ready(1);
-    thread_ = std::thread([this, &ready, stop = stop_.get_future()] {
-      event_loop loop;
-      loop_ = &loop;
-      ready.count_down();
-      loop.run_until_complete([](futures::future<void> f) -> task<void> { co_await f; }(stop));
-    });
-    ready.wait();
-  }
-  ~loop_on_another_thread() {
-    stop_.set_result();
-    thread_.join();
-  }
-  event_loop& loop() const { return *loop_; }
-
- private:
-  futures::promise<void> stop_;
-  event_loop* loop_ = nullptr;
-  std::thread thread_;
-};
-
 TEST(RunCoroutineThreadsafe, SubmitsToALoopOnAnotherThread) {
-  loop_on_another_thread remote;
+  test::loop_on_another_thread remote;
   auto f = run_coroutine_threadsafe(remote_value(21), remote.loop());
   EXPECT_EQ(f.result(), 42);
 }
@@ -249,11 +226,48 @@ task<int> immediate(int v) {
 // wrong thread (TSan reported it in RunSharded.ShardsTalkThroughThreadsafeCalls). Tasks that
 // finish at once make that ordering common; TSan checks every round.
 TEST(RunCoroutineThreadsafe, TasksThatFinishAtOnceAreReleasedOnTheirLoop) {
-  loop_on_another_thread remote;
+  test::loop_on_another_thread remote;
   for (int i = 0; i < 2000; ++i) {
     auto f = run_coroutine_threadsafe(immediate(i), remote.loop());
     ASSERT_EQ(f.result(), i);
   }
+}
+
+// Counts live instances, to see whether coroutine frames holding one were destroyed.
+struct counted {
+  static inline std::atomic<int> alive{0};
+  counted() { ++alive; }
+  counted(const counted&) { ++alive; }
+  ~counted() { --alive; }
+};
+
+task<int> counted_value(counted, int v) {
+  co_return v;
+}
+
+// Posting to a closed loop is a typed error, never a silent loss.
+TEST(RunCoroutineThreadsafe, OnAClosedLoopThrows) {
+  virtual_clock clock;
+  event_loop loop(clock);
+  loop.close();
+  EXPECT_THROW(loop.call_soon_threadsafe([] {}), event_loop_error);
+  EXPECT_THROW(run_coroutine_threadsafe(counted_value(counted(), 1), loop), event_loop_error);
+  EXPECT_EQ(counted::alive.load(), 0);
+}
+
+// Callbacks posted but not run when the loop closes are dropped: the future of a coroutine that
+// never got to start completes with broken_promise rather than hanging.
+TEST(RunCoroutineThreadsafe, StartDroppedByCloseBreaksThePromise) {
+  futures::future<int> f;
+  {
+    virtual_clock clock;
+    event_loop loop(clock);
+    f = run_coroutine_threadsafe(counted_value(counted(), 1), loop);
+    loop.close();
+  }
+  ASSERT_TRUE(f.done());
+  EXPECT_THROW(f.result(), futures::broken_promise);
+  EXPECT_EQ(counted::alive.load(), 0);
 }
 
 }  // namespace
