@@ -1,7 +1,8 @@
 // Bounded stress tests (label `stress`) for the loop's cross-thread races: work posted from
-// another thread while run() returns, and run_coroutine_threadsafe racing close(). Their verdicts
-// come from the sanitizers (ASan/LSan, TSan) and from what is left at the end; no assertion
-// depends on timing.
+// another thread while run() returns, run_coroutine_threadsafe racing close(), and futures of
+// run_coroutine_threadsafe cancelled before their task's first step. Their verdicts come from
+// the sanitizers (ASan/LSan, TSan) and from what is left at the end; no assertion depends on
+// timing.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -93,6 +94,32 @@ TEST(ThreadsafeStress, RunCoroutineThreadsafeRacingClose) {
       EXPECT_THROW(f->result(), futures::broken_promise);
     }
   });
+}
+
+struct counted {
+  static inline std::atomic<int> alive{0};
+  counted() { ++alive; }
+  counted(const counted&) { ++alive; }
+  ~counted() { --alive; }
+};
+
+task<int> counted_value(counted, int v) {
+  co_await sleep(0s);
+  co_return v;
+}
+
+// Regression: cancelling the future before the task's first step leaked the task (its frame and
+// the shared slot held each other). Cancels race the start, the first step and the result; at
+// the end every frame must be gone (LSan checks the heap too).
+TEST(ThreadsafeStress, CancelRunCoroutineThreadsafeFuturesEarly) {
+  {
+    test::loop_on_another_thread remote;
+    braid::test::stress_rounds(20000, 1500ms, [&](std::size_t) {
+      auto f = run_coroutine_threadsafe(counted_value(counted(), 1), remote.loop());
+      f.cancel();
+    });
+  }
+  EXPECT_EQ(counted::alive.load(), 0);
 }
 
 }  // namespace
