@@ -229,9 +229,8 @@ void event_loop::run_forever() {
       this);
 }
 
-void event_loop::register_task(detail::task_base& t, const detail::creation_site& site) {
+void event_loop::register_task(detail::task_base& t) noexcept {
   t.set_id(++impl_->next_task_id);
-  if (debug_) t.set_site(site);
   t.all_next = tasks_head_;
   if (tasks_head_) tasks_head_->all_prev = &t;
   tasks_head_ = &t;

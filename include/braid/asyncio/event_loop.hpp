@@ -182,7 +182,11 @@ class event_loop {
   }
 
   /// Schedules `t` as a concurrent task on this loop (Python's loop.create_task). Defined in
-  /// task_handle.hpp. `name` defaults to "Task-<n>".
+  /// task_handle.hpp. `name` defaults to "Task-<n>". Loop-thread only (the loop need not run).
+  /// Throws event_loop_error if the loop is closed, invalid_state_error if `t` is empty,
+  /// std::bad_alloc; on any throw nothing was scheduled and `t`'s frame is destroyed unrun
+  /// (strong guarantee for the loop). Cancelling the returned task before its first step means
+  /// its body never runs.
   template <class T>
   [[nodiscard]] task_handle<T> create_task(task<T> t, std::string name = {},
                                            const char* file = __builtin_FILE(),
@@ -259,7 +263,8 @@ class event_loop {
   void watch_fd(bool write, detail::io_watch& w);
   /// Removes a watch that has not fired; harmless if it fired or was never registered.
   void unwatch_fd(detail::io_watch& w) noexcept;
-  void register_task(detail::task_base& t, const detail::creation_site& site);
+  /// Links `t` into the loop's list of tasks and numbers it (allocates nothing).
+  void register_task(detail::task_base& t) noexcept;
   void unregister_task(detail::task_base& t) noexcept;
   detail::task_base* first_task() const noexcept { return tasks_head_; }
   void note_step(std::int64_t start_ns, const detail::task_base* t) noexcept {

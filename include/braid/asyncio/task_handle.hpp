@@ -190,16 +190,25 @@ task_handle<T> event_loop::create_task(task<T> t, std::string name, const char* 
     h.destroy();
     throw;
   }
+  // Everything that allocates comes before the task is registered: a throw leaves the loop as
+  // it was (a registered task that is never scheduled would make close() wait forever).
+  try {
+    const detail::creation_site site{file, function, line};
+    base->prepare(std::move(name), debug_ ? &site : nullptr);
+  } catch (...) {
+    base->discard();  // destroys the frame too
+    throw;
+  }
   h.promise().set_owner(base);
-  register_task(*base, detail::creation_site{file, function, line});
-  if (!name.empty()) base->set_name(std::move(name));
+  register_task(*base);
   base->retain();  // the handle's reference
   base->schedule();
   return task_handle<T>::adopt(base);
 }
 
 /// Schedules `t` on the running loop (Python's asyncio.create_task). Throws event_loop_error if
-/// no loop runs on this thread; std::bad_alloc.
+/// no loop runs on this thread; std::bad_alloc. Strongly exception-safe as
+/// event_loop::create_task. Loop-thread only.
 template <class T>
 [[nodiscard]] task_handle<T> create_task(task<T> t, std::string name = {},
                                          const char* file = __builtin_FILE(),

@@ -1,0 +1,147 @@
+// Allocation failures injected into create_task and task_group::create_task: each either
+// succeeds or throws std::bad_alloc leaving the loop as it was (strong exception safety): no task
+// registered, nothing leaked, and the loop still closes.
+//
+// This binary replaces the global operator new so that a test can make the n-th allocation of
+// the calling thread throw.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "braid/asyncio.hpp"
+
+namespace {
+thread_local long allocations_until_failure = -1;  // negative: never fail
+
+// Out of line, so that the compiler does not pair the inlined new and delete expressions with
+// malloc and free and warn about a mismatch.
+[[gnu::noinline]] void* allocate_or_fail(std::size_t size) {
+  if (allocations_until_failure >= 0 && allocations_until_failure-- == 0) throw std::bad_alloc();
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+[[gnu::noinline]] void deallocate(void* p) noexcept {
+  std::free(p);
+}
+}  // namespace
+
+void* operator new(std::size_t size) {
+  return allocate_or_fail(size);
+}
+void operator delete(void* p) noexcept {
+  deallocate(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  deallocate(p);
+}
+
+namespace braid::asyncio {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Makes the n-th allocation on this thread (counting from 0) throw until destroyed.
+class fail_allocation {
+ public:
+  explicit fail_allocation(long n) { allocations_until_failure = n; }
+  ~fail_allocation() { allocations_until_failure = -1; }
+  fail_allocation(const fail_allocation&) = delete;
+  fail_allocation& operator=(const fail_allocation&) = delete;
+};
+
+struct counted {
+  static inline int alive = 0;
+  counted() { ++alive; }
+  counted(const counted&) { ++alive; }
+  ~counted() { --alive; }
+};
+
+task<void> child(counted) {
+  co_await sleep(1ms);
+}
+
+// Regression: create_task registered the task with the loop before allocating its name and
+// debug information; when that allocation threw, the task stayed registered but was never
+// scheduled, so cancel_all_tasks() -- and with it close() and run() -- waited for it forever.
+TEST(ExceptionSafety, LoopCreateTaskIsStronglyExceptionSafe) {
+  for (long n = 0; n < 8; ++n) {
+    SCOPED_TRACE("allocation " + std::to_string(n) + " fails");
+    virtual_clock clock;
+    auto loop = std::make_unique<event_loop>(clock);
+    loop->set_debug(true);  // debug information is allocated too
+    const std::size_t alive_before = loop->statistics().tasks_alive;
+    task_handle<void> h;
+    bool threw = false;
+    {
+      auto t = child(counted());
+      std::string name(40, 'x');  // too long for the small-string buffer
+      fail_allocation fail(n);
+      try {
+        h = loop->create_task(std::move(t), std::move(name));
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+    }
+    if (threw) {
+      EXPECT_EQ(loop->statistics().tasks_alive, alive_before);  // nothing registered
+      EXPECT_EQ(loop->statistics().ready, 0u);
+      EXPECT_EQ(counted::alive, 0);  // the frame was destroyed
+    } else {
+      EXPECT_EQ(loop->statistics().tasks_alive, alive_before + 1);
+      EXPECT_EQ(h.name(), std::string(40, 'x'));
+    }
+    if (HasFailure()) {
+      (void)loop.release();  // a half-registered task would make close() wait forever
+      return;
+    }
+    h = task_handle<void>();
+    loop->close();
+    EXPECT_EQ(counted::alive, 0);
+  }
+}
+
+task<void> group_create_with_failure(long n, bool& threw) {
+  co_await with_task_group([n, &threw](task_group& tg) -> task<void> {
+    auto& loop = event_loop::running();
+    const std::size_t alive_before = loop.statistics().tasks_alive;
+    const std::size_t size_before = tg.size();
+    {
+      auto t = child(counted());
+      fail_allocation fail(n);
+      try {
+        (void)tg.create_task(std::move(t));
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+    }
+    if (threw) {
+      // No child runs outside the group's supervision, and the group is unchanged.
+      EXPECT_EQ(loop.statistics().tasks_alive, alive_before);
+      EXPECT_EQ(tg.size(), size_before);
+    } else {
+      EXPECT_EQ(loop.statistics().tasks_alive, alive_before + 1);
+      EXPECT_EQ(tg.size(), size_before + 1);
+    }
+    co_return;
+  });
+}
+
+// Regression: task_group::create_task started the task before allocating the group's node for
+// it; when that allocation threw, the child ran on outside the group (which could then finish
+// while its child still ran).
+TEST(ExceptionSafety, TaskGroupCreateTaskIsStronglyExceptionSafe) {
+  for (long n = 0; n < 8; ++n) {
+    SCOPED_TRACE("allocation " + std::to_string(n) + " fails");
+    virtual_clock clock;
+    bool threw = false;
+    run(group_create_with_failure(n, threw), {.clock = &clock, .handle_sigint = false});
+    EXPECT_EQ(counted::alive, 0);
+  }
+}
+
+}  // namespace
+}  // namespace braid::asyncio
