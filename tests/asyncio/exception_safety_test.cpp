@@ -17,8 +17,19 @@
 
 #include "braid/asyncio.hpp"
 
+// clang's ThreadSanitizer runtime defines operator new itself (not replaceably): these
+// single-threaded tests then skip, the other presets run them.
+#if defined(__SANITIZE_THREAD__)
+#define BRAID_TEST_NO_NEW_REPLACEMENT 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define BRAID_TEST_NO_NEW_REPLACEMENT 1
+#endif
+#endif
+
 namespace {
 thread_local long allocations_until_failure = -1;  // negative: never fail
+#if !defined(BRAID_TEST_NO_NEW_REPLACEMENT)
 
 // Out of line, so that the compiler does not pair the inlined new and delete expressions with
 // malloc and free and warn about a mismatch.
@@ -41,6 +52,9 @@ void operator delete(void* p) noexcept {
 void operator delete(void* p, std::size_t) noexcept {
   deallocate(p);
 }
+#else
+}  // namespace
+#endif
 
 namespace braid::asyncio {
 namespace {
@@ -51,7 +65,16 @@ using namespace std::chrono_literals;
 class fail_allocation {
  public:
   explicit fail_allocation(long n) { allocations_until_failure = n; }
-  ~fail_allocation() { allocations_until_failure = -1; }
+  static bool available() {
+#if defined(BRAID_TEST_NO_NEW_REPLACEMENT)
+    return false;
+#else
+    return true;
+#endif
+  }
+  ~fail_allocation() {
+    allocations_until_failure = -1;
+  }
   fail_allocation(const fail_allocation&) = delete;
   fail_allocation& operator=(const fail_allocation&) = delete;
 };
@@ -71,6 +94,7 @@ task<void> child(counted) {
 // debug information; when that allocation threw, the task stayed registered but was never
 // scheduled, so cancel_all_tasks() -- and with it close() and run() -- waited for it forever.
 TEST(ExceptionSafety, LoopCreateTaskIsStronglyExceptionSafe) {
+  if (!fail_allocation::available()) GTEST_SKIP() << "operator new cannot be replaced here";
   for (long n = 0; n < 8; ++n) {
     SCOPED_TRACE("allocation " + std::to_string(n) + " fails");
     virtual_clock clock;
@@ -108,7 +132,9 @@ TEST(ExceptionSafety, LoopCreateTaskIsStronglyExceptionSafe) {
 }
 
 task<void> group_create_with_failure(long n, bool& threw) {
-  co_await with_task_group([n, &threw](task_group& tg) -> task<void> {
+  // Named before the co_await: a copy-capturing lambda created inside a co_await expression is
+  // destroyed twice by g++ 12 (PR 100611).
+  auto body = [n, &threw](task_group& tg) -> task<void> {
     auto& loop = event_loop::running();
     const std::size_t alive_before = loop.statistics().tasks_alive;
     const std::size_t size_before = tg.size();
@@ -130,13 +156,15 @@ task<void> group_create_with_failure(long n, bool& threw) {
       EXPECT_EQ(tg.size(), size_before + 1);
     }
     co_return;
-  });
+  };
+  co_await with_task_group(body);
 }
 
 // Regression: task_group::create_task started the task before allocating the group's node for
 // it; when that allocation threw, the child ran on outside the group (which could then finish
 // while its child still ran).
 TEST(ExceptionSafety, TaskGroupCreateTaskIsStronglyExceptionSafe) {
+  if (!fail_allocation::available()) GTEST_SKIP() << "operator new cannot be replaced here";
   for (long n = 0; n < 8; ++n) {
     SCOPED_TRACE("allocation " + std::to_string(n) + " fails");
     virtual_clock clock;
@@ -165,6 +193,7 @@ task<int> answer() {
 // self-pipe and then registered it with the loop; when the registration threw, the state holding
 // the pipe was destroyed without closing it: two descriptors leaked per failed run().
 TEST(ExceptionSafety, RunLeavesNoDescriptorOpenWhenAnAllocationFails) {
+  if (!fail_allocation::available()) GTEST_SKIP() << "operator new cannot be replaced here";
   const int before = open_fd_count();
   ASSERT_GT(before, 0);
   bool succeeded = false;

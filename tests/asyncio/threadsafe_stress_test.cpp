@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <latch>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -120,6 +121,37 @@ TEST(ThreadsafeStress, CancelRunCoroutineThreadsafeFuturesEarly) {
     });
   }
   EXPECT_EQ(counted::alive.load(), 0);
+}
+
+task<void> until_cancelled(std::latch& started) {
+  started.count_down();
+  event never;
+  co_await never.wait();
+}
+
+// The future's done-callback used to capture the loop by reference: a cancel on the caller's
+// thread racing the loop's shutdown and destruction reached a dead loop. It now posts through a
+// loop_poster, which fails once the loop is closed or destroyed.
+TEST(ThreadsafeStress, CancelRacingTheLoopsDestruction) {
+  braid::test::stress_rounds(2000, 1500ms, [&](std::size_t) {
+    std::optional<futures::future<void>> f;
+    std::latch started(1);
+    {
+      auto remote = std::make_unique<test::loop_on_another_thread>();
+      f = run_coroutine_threadsafe(until_cancelled(started), remote->loop());
+      started.wait();  // the task runs: the loop is about to be stopped with it pending
+      std::latch go(2);
+      std::thread canceller([&] {
+        go.arrive_and_wait();
+        f->cancel();
+      });
+      go.arrive_and_wait();
+      remote.reset();  // stops the loop, whose close() cancels the task, and destroys it
+      canceller.join();
+    }
+    ASSERT_TRUE(f->done());
+    EXPECT_TRUE(f->cancelled());
+  });
 }
 
 }  // namespace
