@@ -25,7 +25,9 @@ steady_clock& default_clock() {
 event_loop::event_loop() : event_loop(default_clock()) {}
 
 event_loop::event_loop(asyncio::clock& clock)
-    : clock_(&clock), impl_(std::make_unique<detail::loop_impl>()) {}
+    : clock_(&clock), impl_(std::make_unique<detail::loop_impl>()) {
+  impl_->remote->backend = impl_->backend.get();
+}
 
 event_loop::~event_loop() {
   try {
@@ -33,6 +35,12 @@ event_loop::~event_loop() {
   } catch (...) {
     threading::report_unhandled(std::current_exception(), "event loop close");
   }
+  // Posters still holding the queue (loop_poster) find it closed from now on; one still inside
+  // a post or stop() finishes before this lock is taken, so nothing touches the loop after.
+  auto& q = *impl_->remote;
+  std::lock_guard lock(q.mutex);
+  q.closed = true;
+  q.backend = nullptr;
 }
 
 event_loop& event_loop::running() {
@@ -78,35 +86,41 @@ void event_loop::set_slow_step_hook(std::function<void(const slow_step_info&)> h
 }
 
 void event_loop::post_threadsafe(detail::runnable& r) noexcept {
-  {
-    std::lock_guard lock(impl_->remote_mutex);
-    r.next_run = nullptr;
-    if (impl_->remote_tail) {
-      impl_->remote_tail->next_run = &r;
-    } else {
-      impl_->remote_head = &r;
-    }
-    impl_->remote_tail = &r;
-  }
-  if (!impl_->wake_pending.exchange(true, std::memory_order_acq_rel)) impl_->backend->wake();
+  // One critical section for the push and the wake-up: the loop takes `r` only under the same
+  // mutex, so by the time it can run `r` (and perhaps return from run() and be destroyed) this
+  // thread no longer touches the loop.
+  auto& q = *impl_->remote;
+  std::lock_guard lock(q.mutex);
+  q.push_locked(r);
+}
+
+bool detail::post_if_open(remote_queue& q, runnable& r) noexcept {
+  std::lock_guard lock(q.mutex);
+  if (q.closed) return false;
+  q.push_locked(r);
+  return true;
 }
 
 void event_loop::post_threadsafe_checked(detail::runnable& r) {
-  {
-    std::lock_guard lock(impl_->remote_mutex);
-    if (impl_->remote_closed) {
-      auto& cb = static_cast<detail::callback_base&>(r);
-      cb.release();
-      cb.release();
-      throw event_loop_error("the event loop is closed");
-    }
+  if (!detail::post_if_open(*impl_->remote, r)) {
+    auto& cb = static_cast<detail::callback_base&>(r);
+    cb.release();
+    cb.release();
+    throw event_loop_error("the event loop is closed");
   }
-  post_threadsafe(r);
+}
+
+detail::loop_poster event_loop::poster() const noexcept {
+  return detail::loop_poster(impl_->remote, const_cast<event_loop&>(*this));
 }
 
 void event_loop::stop() noexcept {
+  // Under the queue's mutex, as a post: the loop may return from run_forever() and be destroyed
+  // as soon as it sees the request, and its destructor takes this mutex first.
+  auto& q = *impl_->remote;
+  std::lock_guard lock(q.mutex);
   impl_->stop_requested.store(true, std::memory_order_release);
-  impl_->backend->wake();
+  if (q.backend) q.backend->wake();
 }
 
 void event_loop::watch_fd(bool write, detail::io_watch& w) {
@@ -168,13 +182,13 @@ void event_loop::run_once() {
     push_ready(*r);
   }
   impl_->io_waits -= io_ready.size();
-  if (woken || impl_->wake_pending.load(std::memory_order_acquire)) {
-    impl_->wake_pending.store(false, std::memory_order_release);
+  auto& remote = *impl_->remote;
+  if (woken || remote.wake_pending.load(std::memory_order_acquire)) {
     detail::runnable* list;
     {
-      std::lock_guard lock(impl_->remote_mutex);
-      list = impl_->remote_head;
-      impl_->remote_head = impl_->remote_tail = nullptr;
+      std::lock_guard lock(remote.mutex);
+      remote.wake_pending.store(false, std::memory_order_relaxed);
+      list = remote.take_locked();
     }
     while (list) {
       detail::runnable* next = list->next_run;
@@ -215,9 +229,8 @@ void event_loop::run_forever() {
       this);
 }
 
-void event_loop::register_task(detail::task_base& t, const detail::creation_site& site) {
+void event_loop::register_task(detail::task_base& t) noexcept {
   t.set_id(++impl_->next_task_id);
-  if (debug_) t.set_site(site);
   t.all_next = tasks_head_;
   if (tasks_head_) tasks_head_->all_prev = &t;
   tasks_head_ = &t;
@@ -247,9 +260,13 @@ void event_loop::close() {
   if (closed_) return;
   if (running_loop_) throw event_loop_error("cannot close a running event loop");
   cancel_all_tasks();
+  detail::runnable* remote_list;
   {
-    std::lock_guard lock(impl_->remote_mutex);
-    impl_->remote_closed = true;
+    // Closing and taking what was posted is one critical section: a post either comes before
+    // (and is dropped below) or sees the loop closed (and fails), never in between.
+    std::lock_guard lock(impl_->remote->mutex);
+    impl_->remote->closed = true;
+    remote_list = impl_->remote->take_locked();
   }
   // Callbacks still scheduled never run; drop the loop's references to them.
   auto drop = [](detail::runnable* r) {
@@ -261,12 +278,11 @@ void event_loop::close() {
   }
   ready_tail_ = nullptr;
   ready_count_ = 0;
-  for (detail::runnable* r = impl_->remote_head; r;) {
+  for (detail::runnable* r = remote_list; r;) {
     detail::runnable* next = r->next_run;
     drop(r);
     r = next;
   }
-  impl_->remote_head = impl_->remote_tail = nullptr;
   while (!timers_.empty()) {
     if (auto* cb = dynamic_cast<detail::callback_base*>(timers_.pop())) cb->release();
   }

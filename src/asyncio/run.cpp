@@ -40,7 +40,9 @@ bool on_main_thread() noexcept {
 }
 }  // namespace
 
-// A self-pipe: the handler writes a byte, the loop watches the read end and cancels main.
+// A self-pipe: the handler writes a byte, the loop watches the read end and cancels main. The
+// state owns the pipe, so it is closed however the scope ends, a constructor that throws
+// included.
 struct sigint_scope::state final : io_watch {
   event_loop* loop = nullptr;
   task_base* main = nullptr;
@@ -48,6 +50,14 @@ struct sigint_scope::state final : io_watch {
   bool watching = false;
   struct sigaction old {};
   bool interrupted = false;
+
+  state() = default;
+  state(const state&) = delete;
+  state& operator=(const state&) = delete;
+  ~state() {
+    if (fds[0] >= 0) ::close(fds[0]);
+    if (fds[1] >= 0) ::close(fds[1]);
+  }
 
   void run() noexcept override {
     char buf[64];
@@ -73,7 +83,7 @@ sigint_scope::sigint_scope(event_loop& loop, task_base& main, bool enable) {
   s->main = &main;
   if (::pipe2(s->fds, O_NONBLOCK | O_CLOEXEC) != 0) return;
   s->fd = s->fds[0];
-  loop.watch_fd(false, *s);
+  loop.watch_fd(false, *s);  // may throw: `s` then closes the pipe
   s->watching = true;
   sigint_write_fd.store(s->fds[1], std::memory_order_relaxed);
   struct sigaction act {};
@@ -88,8 +98,7 @@ sigint_scope::~sigint_scope() {
   ::sigaction(SIGINT, &state_->old, nullptr);
   sigint_write_fd.store(-1, std::memory_order_relaxed);
   if (state_->watching) state_->loop->unwatch_fd(*state_);
-  ::close(state_->fds[0]);
-  ::close(state_->fds[1]);
+  state_.reset();  // closes the pipe, now that the handler no longer writes to it
 }
 
 bool sigint_scope::interrupted() const noexcept {

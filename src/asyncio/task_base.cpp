@@ -81,10 +81,16 @@ void task_base::set_name(std::string name) {
   extra_->name = std::move(name);
 }
 
-void task_base::set_site(const creation_site& site) {
-  if (!extra_) extra_ = std::make_unique<task_extra>();
-  extra_->site = site;
-  extra_->has_site = true;
+void task_base::prepare(std::string&& name, const creation_site* site) {
+  if (name.empty() && site == nullptr) return;
+  auto extra = extra_ ? nullptr : std::make_unique<task_extra>();  // the only allocation
+  task_extra& e = extra ? *extra : *extra_;
+  if (!name.empty()) e.name = std::move(name);  // a move: no allocation, no throw
+  if (site != nullptr) {
+    e.site = *site;
+    e.has_site = true;
+  }
+  if (extra) extra_ = std::move(extra);
 }
 
 void task_base::destroy() noexcept {

@@ -7,11 +7,10 @@
 namespace braid::asyncio {
 
 struct task_group::child_node final : detail::wait_node {
-  task_group* group;
-  detail::task_base* child;
+  task_group* group = nullptr;
+  detail::task_base* child = nullptr;
   child_node* prev = nullptr;  // in the group's list of running children
   child_node* next = nullptr;
-  child_node(task_group& g, detail::task_base& c) noexcept : group(&g), child(&c) {}
   void wake() noexcept override { group->child_done(*this); }
 };
 
@@ -26,13 +25,22 @@ void task_group::check_open() const {
   if (aborting_) throw invalid_state_error("the task_group is shutting down");
 }
 
-void task_group::adopt(detail::task_base& child) {
-  auto* node = new child_node(*this, child);
+task_group::child_node* task_group::new_child_node() {
+  return new child_node;
+}
+
+void task_group::delete_child_node(child_node* node) noexcept {
+  delete node;
+}
+
+void task_group::adopt(child_node& node, detail::task_base& child) noexcept {
+  node.group = this;
+  node.child = &child;
   child.retain();
-  child.done_waiters().push_back(*node);
-  node->next = children_;
-  if (children_) children_->prev = node;
-  children_ = node;
+  child.done_waiters().push_back(node);
+  node.next = children_;
+  if (children_) children_->prev = &node;
+  children_ = &node;
   ++alive_;
 }
 

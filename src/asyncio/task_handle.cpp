@@ -16,8 +16,13 @@ void throw_empty_handle() {
 bool join_operation::await_suspend(std::coroutine_handle<> h) noexcept {
   self_ = target_->loop().running_task();
   if (!self_->suspend(*this, h)) {
+    // A cancellation was pending (and is consumed now). Treat it as one arriving during the
+    // wait (bpo-34872): a shielded wait just ends; otherwise the awaited task is cancelled too
+    // and still awaited, and cancelled_error comes once it finished.
     cancelled_ = true;
-    return false;
+    if (shield_) return false;
+    target_->cancel();         // only schedules: the target cannot finish during this call
+    self_->suspend(*this, h);  // nothing is pending any more: this registers the wait
   }
   target_->done_waiters().push_back(*this);
   return true;

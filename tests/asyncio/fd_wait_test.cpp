@@ -156,5 +156,59 @@ TEST(FdWait, WritableAgainOnceThePeerReads) {
   run(writable_main(sp.fds[0], sp.fds[1]));
 }
 
+// Regression: epoll keys a registration on the fd *and* its open file description, and closing
+// one fd of a file that a dup keeps open does not remove it. A wait cancelled after its fd was
+// closed could not deregister (EPOLL_CTL_DEL on a closed fd fails), so the registration stayed
+// armed with a pointer to the freed wait: data arriving later delivered an event to freed
+// memory (ASan: heap-use-after-free), and a new fd with the same number for the same file could
+// not be watched (EEXIST, reported as "another task already waits").
+task<void> wait_or_log(int fd, std::vector<std::string>& log) {
+  try {
+    co_await wait_readable(fd);
+    log.push_back("ready");
+  } catch (const cancelled_error&) {
+    log.push_back("cancelled");
+    throw;
+  }
+}
+
+task<void> closed_while_watched_main(int r, int w, int other_r, int other_w,
+                                     std::vector<std::string>& log) {
+  const int keep = ::dup(r);  // keeps r's open file description alive
+  EXPECT_GE(keep, 0);
+  auto waiter = create_task(wait_or_log(r, log));
+  co_await sleep(0s);        // waiting on r
+  EXPECT_EQ(::close(r), 0);  // the user closes the watched fd while a dup lives
+  waiter.cancel();
+  try {
+    co_await waiter;
+  } catch (const cancelled_error&) {
+  }
+  // The wait is gone. Make the file readable, and poll through another wait: the stale
+  // registration must not deliver anything.
+  EXPECT_EQ(::write(w, "x", 1), 1);
+  EXPECT_EQ(::write(other_w, "y", 1), 1);
+  co_await wait_readable(other_r);
+  // The number is free again; a dup of the same file gets it and can be waited on.
+  const int again = ::dup(keep);
+  EXPECT_EQ(again, r);
+  co_await wait_readable(again);
+  log.push_back("again ready");
+  ::close(again);
+  ::close(keep);
+}
+
+TEST(FdWait, WatchedFdClosedWhileADupLivesLeavesNoStaleRegistration) {
+  socket_pair sp;
+  socket_pair other;
+  virtual_clock clock;
+  std::vector<std::string> log;
+  const int r = sp.fds[0];
+  sp.fds[0] = ::dup(sp.fds[1]);  // the test closes r itself; keep the destructor's close valid
+  run(closed_while_watched_main(r, sp.fds[1], other.fds[0], other.fds[1], log),
+      {.clock = &clock, .handle_sigint = false});
+  EXPECT_EQ(log, (std::vector<std::string>{"cancelled", "again ready"}));
+}
+
 }  // namespace
 }  // namespace braid::asyncio

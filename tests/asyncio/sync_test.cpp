@@ -271,14 +271,58 @@ task<void> shutdown_main(log_t& log) {
   } catch (const queue_shut_down&) {
     log.push_back("get after shutdown");
   }
-  co_await q.join();  // immediate shutdown counts the dropped items done
   co_await g;
+  q.task_done();      // item 1, taken before the shutdown, is processed
+  co_await q.join();  // immediate shutdown counted the dropped item 2 done
 }
 
 TEST(Queue, ShutdownImmediate) {
   log_t log;
   run(shutdown_main(log));
   EXPECT_EQ(log, (log_t{"got 1", "get after shutdown"}));
+}
+
+// Regression: shutdown(immediate) set the unfinished count to zero instead of subtracting the
+// items it dropped, so join() returned while an item taken before the shutdown was still being
+// processed, and that item's task_done() then threw "called too many times" (Python 3.13
+// subtracts).
+task<void> process_one(queue<int>& q, event& processed, log_t& log) {
+  int v = co_await q.get();
+  co_await processed.wait();  // the item is being processed across the shutdown
+  log.push_back("done " + std::to_string(v));
+  q.task_done();
+}
+
+task<void> join_after(queue<int>& q, log_t& log) {
+  co_await q.join();
+  log.push_back("joined");
+}
+
+task<void> shutdown_keeps_taken_items_main(log_t& log) {
+  queue<int> q;
+  q.put_nowait(1);
+  q.put_nowait(2);
+  q.put_nowait(3);
+  event processed;
+  auto worker = create_task(process_one(q, processed, log));
+  co_await sleep(0s);  // the worker took item 1
+  EXPECT_EQ(q.qsize(), 2u);
+  q.shutdown(true);  // drops items 2 and 3; item 1 is still unfinished
+  EXPECT_EQ(q.qsize(), 0u);
+  auto joiner = create_task(join_after(q, log));
+  co_await sleep(0s);
+  co_await sleep(0s);
+  EXPECT_FALSE(joiner.done());  // join() waits for item 1
+  processed.set();
+  co_await worker;  // its task_done() must not throw
+  co_await joiner;
+  EXPECT_THROW(q.task_done(), invalid_state_error);  // every item is accounted for now
+}
+
+TEST(Queue, ShutdownImmediateSubtractsOnlyTheDroppedItems) {
+  log_t log;
+  run(shutdown_keeps_taken_items_main(log));
+  EXPECT_EQ(log, (log_t{"done 1", "joined"}));
 }
 
 task<void> order_main() {

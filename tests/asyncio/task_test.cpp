@@ -112,6 +112,40 @@ TEST(Task, CancelDuringSleepRemovesTheTimerAndThrowsCancelledError) {
   EXPECT_EQ(clock.now() - start, 1s);
 }
 
+// Regression (bpo-34872): awaiting a task while a cancellation of the awaiting task is already
+// pending threw cancelled_error at once and left the awaited task running. As for a
+// cancellation that arrives during the wait, the awaited task must be cancelled and awaited.
+task<void> wait_for_event(event& e, log_t& log) {
+  try {
+    co_await e.wait();
+    log.push_back("inner woke");
+  } catch (const cancelled_error&) {
+    log.push_back("inner cancelled");
+    throw;
+  }
+}
+
+task<void> await_with_pending_cancel(log_t& log) {
+  event never;
+  auto inner = create_task(wait_for_event(never, log));
+  co_await sleep(0s);       // inner is waiting on the event
+  current_task().cancel();  // pending: delivered at the next suspension point
+  try {
+    co_await inner;
+  } catch (const cancelled_error&) {
+    log.push_back("outer cancelled");
+  }
+  EXPECT_TRUE(inner.done());  // it was cancelled and waited for, not left running
+  EXPECT_TRUE(inner.cancelled());
+}
+
+TEST(Task, AwaitingWithACancellationPendingCancelsTheAwaitedTask) {
+  virtual_clock clock;
+  log_t log;
+  run(await_with_pending_cancel(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"inner cancelled", "outer cancelled"}));
+}
+
 task<void> cancel_before_start(log_t& log) {
   auto t = create_task(sleeper(log));
   t.cancel();

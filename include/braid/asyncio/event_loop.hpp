@@ -90,7 +90,37 @@ struct slow_step_info {
 
 namespace detail {
 struct loop_impl;
+struct remote_queue;
 extern thread_local event_loop* current_loop;
+
+/// Queues `r` on the loop owning `q` unless it is closed or destroyed; false then (and `r` is
+/// untouched). Thread-safe; never throws.
+bool post_if_open(remote_queue& q, runnable& r) noexcept;
+
+/// A way to post to a loop from other threads that stays safe after the loop closed or was
+/// destroyed (posts then fail). For braid's cross-thread helpers (run_coroutine_threadsafe);
+/// made by event_loop::poster(). Copyable; thread-safe.
+class loop_poster {
+ public:
+  loop_poster() noexcept = default;
+  loop_poster(std::shared_ptr<remote_queue> q, event_loop& loop) noexcept
+      : queue_(std::move(q)), loop_(&loop) {}
+  /// Runs `fn()` on the loop's thread soon if the loop is still open. Returns false, and
+  /// destroys `fn` unrun, if it was closed or destroyed. Throws std::bad_alloc (nothing posted).
+  template <class F>
+  bool post(F&& fn) const {
+    if (!queue_) return false;
+    // The loop is only dereferenced by the callback once it runs there, which needs the loop.
+    auto* cb = new callback<std::decay_t<F>>(*loop_, std::forward<F>(fn));
+    if (post_if_open(*queue_, *cb)) return true;
+    cb->release();
+    return false;
+  }
+
+ private:
+  std::shared_ptr<remote_queue> queue_;
+  event_loop* loop_ = nullptr;
+};
 }  // namespace detail
 
 class event_loop {
@@ -139,8 +169,10 @@ class event_loop {
     return callback_handle(cb);
   }
   /// Runs `fn()` on the loop's thread soon; wakes the loop if it waits (Python's
-  /// call_soon_threadsafe). Thread-safe. Throws std::bad_alloc, or event_loop_error if the loop
-  /// is closed.
+  /// call_soon_threadsafe). Thread-safe (the loop must not be destroyed before the call starts;
+  /// it may be as soon as `fn` ran). Throws std::bad_alloc, or event_loop_error if the loop is
+  /// closed (`fn` is then destroyed unrun). A callback posted before close() is dropped unrun by
+  /// close(), never lost in between.
   template <class F>
   callback_handle call_soon_threadsafe(F&& fn) {
     auto* cb = make_callback(std::forward<F>(fn));
@@ -150,7 +182,11 @@ class event_loop {
   }
 
   /// Schedules `t` as a concurrent task on this loop (Python's loop.create_task). Defined in
-  /// task_handle.hpp. `name` defaults to "Task-<n>".
+  /// task_handle.hpp. `name` defaults to "Task-<n>". Loop-thread only (the loop need not run).
+  /// Throws event_loop_error if the loop is closed, invalid_state_error if `t` is empty,
+  /// std::bad_alloc; on any throw nothing was scheduled and `t`'s frame is destroyed unrun
+  /// (strong guarantee for the loop). Cancelling the returned task before its first step means
+  /// its body never runs.
   template <class T>
   [[nodiscard]] task_handle<T> create_task(task<T> t, std::string name = {},
                                            const char* file = __builtin_FILE(),
@@ -166,7 +202,8 @@ class event_loop {
   /// Runs until stop() is called (Python's run_forever). Throws event_loop_error if a loop
   /// already runs on this thread.
   void run_forever();
-  /// Makes run_forever() return after the current iteration. Thread-safe.
+  /// Makes run_forever() return after the current iteration. Thread-safe: the loop may be
+  /// destroyed as soon as run_forever() returned, even while this call is still returning.
   void stop() noexcept;
   bool is_running() const noexcept { return running_loop_; }
   bool is_closed() const noexcept { return closed_; }
@@ -212,8 +249,13 @@ class event_loop {
   void set_running_task(detail::task_base* t) noexcept { running_task_ = t; }
   void add_timer(detail::timer_node& n) { timers_.push(n); }
   void cancel_timer(detail::timer_node& n) noexcept { timers_.erase(n); }
-  /// Queues `r` to run on the loop thread and wakes the loop. Thread-safe; never throws.
+  /// Queues `r` to run on the loop thread and wakes the loop. Thread-safe; never throws. Once
+  /// the loop took `r` this call no longer touches the loop (which may then be destroyed). For
+  /// work the loop is known to wait for (a task's pending wait): it does not check for a closed
+  /// loop.
   void post_threadsafe(detail::runnable& r) noexcept;
+  /// Posting that stays safe after the loop is closed or destroyed. Thread-safe.
+  detail::loop_poster poster() const noexcept;
   void begin_external() noexcept { ++external_pending_; }
   void end_external() noexcept { --external_pending_; }
   /// Registers a one-shot fd wait (one at a time per fd): `w` is queued when the fd is ready.
@@ -221,7 +263,8 @@ class event_loop {
   void watch_fd(bool write, detail::io_watch& w);
   /// Removes a watch that has not fired; harmless if it fired or was never registered.
   void unwatch_fd(detail::io_watch& w) noexcept;
-  void register_task(detail::task_base& t, const detail::creation_site& site);
+  /// Links `t` into the loop's list of tasks and numbers it (allocates nothing).
+  void register_task(detail::task_base& t) noexcept;
   void unregister_task(detail::task_base& t) noexcept;
   detail::task_base* first_task() const noexcept { return tasks_head_; }
   void note_step(std::int64_t start_ns, const detail::task_base* t) noexcept {

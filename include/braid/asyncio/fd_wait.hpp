@@ -44,7 +44,10 @@ class fd_wait_operation final : public io_watch, public waiter {
 /// Cancellation: a cancellation point; cancelling removes the interest from the backend and
 /// throws cancelled_error. If the fd became ready in the same loop iteration, the wait returns
 /// normally and the cancellation comes at the next suspension point.
-/// Throws event_loop_error outside a running loop.
+/// Closing `fd` while a task waits on it is allowed (the wait then ends only by cancellation, or
+/// by readiness if a dup keeps the file open); the loop never reports a stale readiness to a
+/// finished wait, and the fd number may be waited on again once reused.
+/// Throws event_loop_error outside a running loop; std::bad_alloc. Loop-thread only.
 inline detail::fd_wait_operation wait_readable(int fd) noexcept {
   return detail::fd_wait_operation(fd, false);
 }

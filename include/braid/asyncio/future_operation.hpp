@@ -23,7 +23,12 @@ namespace braid::asyncio {
 /// (Python's wrap_future does the same) and throws cancelled_error at once. With a stop source
 /// (to_thread with a std::stop_token callable), it requests stop instead and waits for the work
 /// to end, then throws cancelled_error; if the work had already started without one, the task
-/// stops waiting at once and the work runs on.
+/// stops waiting at once and the work runs on. A cancellation already pending when the await
+/// starts is handled the same way (bpo-34872).
+///
+/// Must be awaited from a task on a running loop (event_loop_error otherwise); the future may be
+/// completed from any thread. await_resume throws what the future's work threw, or
+/// cancelled_error.
 template <class T>
 class future_operation final : public detail::runnable,
                                public futures::detail::completion_node,
@@ -40,9 +45,14 @@ class future_operation final : public detail::runnable,
   bool await_suspend(std::coroutine_handle<> h) {
     event_loop& loop = event_loop::running();
     task_ = loop.running_task();
+    if (task_ == nullptr) throw event_loop_error("awaiting a future outside a task");
     if (!task_->suspend(*this, h)) {
+      // A cancellation was pending (now consumed): act as cancel() would during the wait.
       cancelled_ = true;
-      return false;
+      f_.cancel();                               // stops work that has not started
+      if (!stop_.stop_possible()) return false;  // cancelled_error at once
+      stop_.request_stop();
+      task_->suspend(*this, h);  // nothing is pending any more: wait for the work to end
     }
     loop_ = &loop;
     loop.begin_external();

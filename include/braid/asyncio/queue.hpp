@@ -112,8 +112,9 @@ class basic_queue {
     if (unfinished_ == 0) throw invalid_state_error("task_done() called too many times");
     if (--unfinished_ == 0) joiners_.wake_all();
   }
-  /// Waits until every item put has been marked task_done (or the queue was shut down
-  /// immediately). A cancellation point.
+  /// Waits until every item put has been marked task_done (items dropped by an immediate
+  /// shutdown count as done; items taken before it still need their task_done). A cancellation
+  /// point: a cancelled join() throws cancelled_error and changes nothing.
   task<void> join() {
     while (unfinished_ != 0) {
       detail::park_operation op(joiners_, false);
@@ -121,14 +122,18 @@ class basic_queue {
     }
   }
   /// Shuts the queue down (Python 3.13's Queue.shutdown): put() throws from now on, get()
-  /// throws once the queue is empty. With `immediate`, the queue is emptied at once (the items
-  /// count as done) and get() throws straight away. Every waiter is woken.
+  /// throws once the queue is empty. With `immediate`, the queue is emptied at once and get()
+  /// throws straight away; the dropped items count as done (the unfinished count goes down by
+  /// their number, as in Python 3.13), while items already taken still need their task_done()
+  /// before join() returns. Every waiter is woken. Never throws (destroying the dropped items
+  /// must not throw).
   void shutdown(bool immediate = false) noexcept {
     shut_down_ = true;
     if (immediate) {
+      const std::size_t dropped = store_.items.size();
       store_.items.clear();
-      unfinished_ = 0;
-      joiners_.wake_all();
+      unfinished_ -= std::min(dropped, unfinished_);
+      if (unfinished_ == 0) joiners_.wake_all();
     }
     getters_.wake_all();
     putters_.wake_all();

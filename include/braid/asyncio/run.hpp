@@ -49,8 +49,11 @@ class sigint_scope {
 /// Creates an event loop on this thread, runs `main` to completion, cancels and awaits every
 /// task still alive, shuts the default executor down, closes the loop, and returns main's value
 /// or rethrows its error (Python's asyncio.run).
-/// Throws event_loop_error if a loop already runs on this thread; interrupted_error if SIGINT
-/// cancelled main; what main throws.
+/// Throws event_loop_error if a loop already runs on this thread or the SIGINT handling cannot
+/// be set up; interrupted_error if SIGINT cancelled main; std::bad_alloc; what main throws.
+/// However it ends, nothing it opened (the loop's descriptors, the SIGINT self-pipe) is left
+/// open. Thread-safe in the sense that each thread may run its own loop; SIGINT is handled only
+/// on the process's main thread.
 template <class T>
 T run(task<T> main, run_options options = {}) {
   if (event_loop::current() != nullptr) {

@@ -40,14 +40,22 @@ class task_group {
 
   /// Starts `t` as a child (Python's TaskGroup.create_task). The returned handle may be dropped.
   /// Throws invalid_state_error if the group has finished or is shutting down after a failure
-  /// (the task is then destroyed without running); std::bad_alloc.
+  /// (the task is then destroyed without running); std::bad_alloc. Strongly exception-safe: on
+  /// any throw no task was started and the group is unchanged. Loop-thread only.
   template <class T>
   task_handle<T> create_task(task<T> t, std::string name = {}, const char* file = __builtin_FILE(),
                              unsigned line = __builtin_LINE(),
                              const char* function = __builtin_FUNCTION()) {
     check_open();
-    auto h = loop_->create_task(std::move(t), std::move(name), file, line, function);
-    adopt(*h.base());
+    child_node* node = new_child_node();  // allocated first: adopting cannot fail
+    task_handle<T> h;
+    try {
+      h = loop_->create_task(std::move(t), std::move(name), file, line, function);
+    } catch (...) {
+      delete_child_node(node);
+      throw;
+    }
+    adopt(*node, *h.base());
     return h;
   }
 
@@ -79,7 +87,9 @@ class task_group {
  private:
   struct child_node;
   void check_open() const;
-  void adopt(detail::task_base& child);
+  static child_node* new_child_node();
+  static void delete_child_node(child_node* node) noexcept;
+  void adopt(child_node& node, detail::task_base& child) noexcept;
   void child_done(child_node& node) noexcept;
   void abort() noexcept;
 

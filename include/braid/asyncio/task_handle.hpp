@@ -25,6 +25,7 @@ namespace detail {
 
 /// Awaits a task: `co_await handle`. Cancelling the awaiting task cancels the awaited one (as in
 /// Python) and keeps waiting for it; once it finished, the awaiting task gets cancelled_error.
+/// A cancellation already pending when the wait starts is treated the same way (bpo-34872).
 /// With `shield`, cancelling the awaiting task only stops the wait: the awaited task runs on.
 class join_operation final : public wait_node, public waiter {
  public:
@@ -155,8 +156,9 @@ class task_handle : public task_ref {
     }
   };
   /// Waits for the task and returns its value or rethrows its error (moving the value out when
-  /// the handle is an rvalue). Cancelling the awaiting task cancels this one too and, once it
-  /// finished, throws cancelled_error in the awaiting task. Never blocks the thread.
+  /// the handle is an rvalue). Cancelling the awaiting task (before or during the wait) cancels
+  /// this one too and, once it finished, throws cancelled_error in the awaiting task. Never
+  /// blocks the thread. Loop-thread only.
   awaiter operator co_await() const& noexcept { return make_awaiter(false); }
   awaiter operator co_await() && noexcept { return make_awaiter(true); }
 
@@ -188,16 +190,25 @@ task_handle<T> event_loop::create_task(task<T> t, std::string name, const char* 
     h.destroy();
     throw;
   }
+  // Everything that allocates comes before the task is registered: a throw leaves the loop as
+  // it was (a registered task that is never scheduled would make close() wait forever).
+  try {
+    const detail::creation_site site{file, function, line};
+    base->prepare(std::move(name), debug_ ? &site : nullptr);
+  } catch (...) {
+    base->discard();  // destroys the frame too
+    throw;
+  }
   h.promise().set_owner(base);
-  register_task(*base, detail::creation_site{file, function, line});
-  if (!name.empty()) base->set_name(std::move(name));
+  register_task(*base);
   base->retain();  // the handle's reference
   base->schedule();
   return task_handle<T>::adopt(base);
 }
 
 /// Schedules `t` on the running loop (Python's asyncio.create_task). Throws event_loop_error if
-/// no loop runs on this thread; std::bad_alloc.
+/// no loop runs on this thread; std::bad_alloc. Strongly exception-safe as
+/// event_loop::create_task. Loop-thread only.
 template <class T>
 [[nodiscard]] task_handle<T> create_task(task<T> t, std::string name = {},
                                          const char* file = __builtin_FILE(),

@@ -22,7 +22,9 @@ class io_backend {
   /// Watches `fd` for readability (or writability) once; throws event_loop_error on failure
   /// (for example a second watch of the same fd).
   virtual void watch(bool write, io_watch& w) = 0;
-  /// Stops watching `fd`; harmless if it is not watched.
+  /// Stops watching `fd`; harmless if it is not watched. Safe even if the user closed `fd`
+  /// already: a registration the kernel keeps (a dup holds the file open) never reports to the
+  /// removed watch.
   virtual void unwatch(int fd) noexcept = 0;
 };
 

@@ -14,15 +14,44 @@
 
 namespace braid::asyncio::detail {
 
+/// The queue of work posted from other threads. Shared, so that a thread holding a loop_poster
+/// can still find out, under the mutex, that the loop closed or is gone.
+///
+/// Every cross-thread poster does all its work (the push, the wake-up) inside one critical
+/// section, and the loop takes posted work only under the same mutex: once the loop has the
+/// work, the poster no longer touches the loop, which may then be destroyed at once.
+struct remote_queue {
+  std::mutex mutex;
+  runnable* head = nullptr;       // guarded by mutex
+  runnable* tail = nullptr;       // guarded by mutex
+  bool closed = false;            // guarded by mutex; set by close() and the destructor
+  io_backend* backend = nullptr;  // guarded by mutex; null once the loop is destroyed
+  std::atomic<bool> wake_pending{false};
+
+  /// Appends `r` and wakes the loop. Call with `mutex` held.
+  void push_locked(runnable& r) noexcept {
+    r.next_run = nullptr;
+    if (tail) {
+      tail->next_run = &r;
+    } else {
+      head = &r;
+    }
+    tail = &r;
+    if (!wake_pending.exchange(true, std::memory_order_acq_rel) && backend) backend->wake();
+  }
+  /// Takes the whole queue. Call with `mutex` held.
+  runnable* take_locked() noexcept {
+    runnable* list = head;
+    head = tail = nullptr;
+    return list;
+  }
+};
+
 struct loop_impl {
   std::unique_ptr<io_backend> backend = make_io_backend();
   std::vector<runnable*> io_ready;
 
-  std::mutex remote_mutex;  // guards the queue of work posted from other threads
-  runnable* remote_head = nullptr;
-  runnable* remote_tail = nullptr;
-  bool remote_closed = false;
-  std::atomic<bool> wake_pending{false};
+  std::shared_ptr<remote_queue> remote = std::make_shared<remote_queue>();
   std::atomic<bool> stop_requested{false};
 
   std::mutex executor_mutex;

@@ -120,7 +120,11 @@ class task_base final : public runnable {
   std::string name() const;
   void set_name(std::string name);
   const task_extra* extra() const noexcept { return extra_.get(); }
-  void set_site(const creation_site& site);
+  /// Before the task is registered: gives it `name` (if not empty) and the creation `site` (if
+  /// not null), allocating what they need. Throws std::bad_alloc, changing nothing.
+  void prepare(std::string&& name, const creation_site* site);
+  /// Destroys a task that was never registered with its loop, and its frame.
+  void discard() noexcept { delete this; }
 
   /// Nodes woken when the task finishes.
   wait_list& done_waiters() noexcept { return done_waiters_; }
