@@ -38,6 +38,9 @@
 
 namespace braid::futures {
 
+static_assert(executor_like<thread_pool_executor>);
+static_assert(executor_like<executor>);
+
 using detail::work_item;
 using detail::work_list;
 using threading::detail::futex_word;

@@ -48,7 +48,7 @@ TEST(Wait, FirstExceptionIgnoresSuccessesAndStopsAtAnError) {
   producer.join();
   EXPECT_EQ(r.done.size(), 2u);
   EXPECT_EQ(r.not_done.size(), 1u);
-  EXPECT_EQ(r.not_done[0].state(), s.fs[1].state());
+  EXPECT_EQ(r.not_done[0], s.fs[1]);
 }
 
 TEST(Wait, FirstExceptionDoesNotCountCancellation) {

@@ -32,14 +32,24 @@ model_result run_thread_per_task(const workload& work) {
   return result;
 }
 
+/// Every task submitted to `pool` at once (`submit_one(i)` submits task i), then every result
+/// added up: the one way each executor model runs, whatever the executor.
+template <futures::executor_like Executor, class SubmitOne>
+std::uint64_t run_on_executor(Executor& pool, std::size_t tasks, SubmitOne submit_one) {
+  std::vector<futures::future<std::uint64_t>> pending;
+  pending.reserve(tasks);
+  for (std::size_t i = 0; i < tasks; ++i) pending.push_back(submit_one(pool, i));
+  std::uint64_t checksum = 0;
+  for (auto& f : pending) checksum += f.result();
+  return checksum;
+}
+
 model_result run_thread_pool(const workload& work) {
   futures::thread_pool_executor pool;  // default max_workers: min(32, cores + 4)
-  std::vector<futures::future<std::uint64_t>> pending;
-  pending.reserve(work.tasks);
-  auto task = [&work](std::size_t i) { return work.run_one(i); };
-  for (std::size_t i = 0; i < work.tasks; ++i) pending.push_back(pool.submit(task, i));
   model_result result;
-  for (auto& f : pending) result.checksum += f.result();
+  result.checksum = run_on_executor(pool, work.tasks, [&work](auto& executor, std::size_t i) {
+    return executor.submit([&work](std::size_t j) { return work.run_one(j); }, i);
+  });
   result.threads = pool.statistics().workers;  // workers start lazily, so this is how many ran
   return result;
 }
@@ -51,13 +61,10 @@ model_result run_process_pool(const workload& work) {
     throw std::invalid_argument("workload " + work.name + " has no form that can run in a process");
   }
   multiprocessing::process_pool_executor pool;  // default max_workers: cpu_count()
-  std::vector<futures::future<std::uint64_t>> pending;
-  pending.reserve(work.tasks);
-  for (std::size_t i = 0; i < work.tasks; ++i) {
-    pending.push_back(pool.submit(work.run_one_remote, work.remote_argument));
-  }
   model_result result;
-  for (auto& f : pending) result.checksum += f.result();
+  result.checksum = run_on_executor(pool, work.tasks, [&work](auto& executor, std::size_t) {
+    return executor.submit(work.run_one_remote, work.remote_argument);
+  });
   result.threads = pool.max_workers();  // one thread in each worker process
   result.processes = pool.max_workers();
   return result;

@@ -56,7 +56,7 @@ class future_operation final : public detail::runnable,
     }
     loop_ = &loop;
     loop.begin_external();
-    if (!f_.state()->add_node(*this)) {  // finished meanwhile
+    if (!futures::detail::state_of(f_)->add_node(*this)) {  // finished meanwhile
       loop.end_external();
       task_->wake();
     }
@@ -86,7 +86,8 @@ class future_operation final : public detail::runnable,
       stop_.request_stop();
       return false;  // wait for the work to end; the request is consumed in await_resume
     }
-    if (!f_.state()->remove_node(*this)) return false;  // the result is on its way
+    if (!futures::detail::state_of(f_)->remove_node(*this))
+      return false;  // the result is on its way
     loop_->end_external();
     f_.cancel();
     cancelled_ = true;

@@ -13,13 +13,21 @@
 
 namespace braid::asyncio {
 
-/// Submits `fn(args...)` to `executor` at once and returns an awaitable for its result. If `fn`
-/// takes a std::stop_token first (`fn(token, args...)`), cancelling the awaiting task requests
-/// stop and waits for `fn` to return, then throws cancelled_error (Python cannot cancel
-/// these); otherwise a cancellation cancels the work if it has not started, or stops waiting
-/// while it runs on. Throws what executor.submit throws; awaiting rethrows what `fn` throws.
-template <class F, class... Args>
-auto run_in_executor(futures::executor& executor, F&& fn, Args&&... args) {
+/// Submits `fn(args...)` to `executor` at once and returns an awaitable for its result (Python's
+/// loop.run_in_executor). `executor` is any braid executor: a thread pool, a process pool
+/// (CPU-bound work off the loop and out of the process), the MPI executor.
+///
+/// If `fn` takes a std::stop_token first (`fn(token, args...)`, in-process executors only),
+/// cancelling the awaiting task requests stop and waits for `fn` to return, then throws
+/// cancelled_error (Python cannot cancel these).
+///
+/// Cancel safety: without a stop token, a cancellation cancels the work if it has not started
+/// (it then never runs), or stops waiting while it runs on; the awaiting task gets
+/// cancelled_error either way.
+/// Throws what executor.submit throws; awaiting rethrows what `fn` threw (for a process pool,
+/// remote_error, worker_died, ...). Call it on the loop's thread; the executor is thread-safe.
+template <futures::executor_like E, class F, class... Args>
+auto run_in_executor(E& executor, F&& fn, Args&&... args) {
   if constexpr (std::is_invocable_v<std::decay_t<F>&, std::stop_token, std::decay_t<Args>&&...>) {
     std::stop_source stop;
     auto f = executor.submit(std::forward<F>(fn), stop.get_token(), std::forward<Args>(args)...);

@@ -1,8 +1,10 @@
 #pragma once
 /// \file
-/// braid::futures::executor: the interface every in-process executor shares (Python's
-/// concurrent.futures.Executor): submit, lazy map and map_unordered, shutdown.
+/// The executor interface (Python's concurrent.futures.Executor): `futures::executor_like`, the
+/// concept every braid executor satisfies, whether it runs work on threads, in processes or on
+/// MPI ranks; and `futures::executor`, the base class of the in-process ones.
 
+#include <concepts>
 #include <cstddef>
 #include <functional>
 #include <type_traits>
@@ -14,8 +16,35 @@
 
 namespace braid::futures {
 
-/// Runs callables somewhere else and hands back futures. Thread-safe: submit, map and shutdown
-/// may be called from any thread, including from work running on the executor itself.
+namespace detail {
+/// A call every executor can run, in-process or in a worker process: what executor_like checks
+/// submit() with (an empty function object, nameable in another process of the same binary).
+struct executor_probe {
+  int operator()() const noexcept { return 0; }
+};
+}  // namespace detail
+
+/// The one executor interface (Python's concurrent.futures.Executor), satisfied by
+/// thread_pool_executor (and every futures::executor), multiprocessing::process_pool_executor and
+/// the MPI executor: `submit(fn, args...)` returning a futures::future, `shutdown(wait,
+/// cancel_futures)`, `max_workers()`, and the lazy `map` / `map_unordered` ranges with Python's
+/// semantics. Generic code (asyncio::run_in_executor, braid compare's models) is written once
+/// against it: `template <futures::executor_like E> void f(E& executor)`.
+///
+/// What each executor accepts as `fn` differs: in-process executors take any callable, process
+/// and MPI executors a function they can name in another process (a plain function, a
+/// captureless lambda or an empty function object) with arguments that cereal can serialise;
+/// a call that cannot travel is a compile error at the submit.
+template <class E>
+concept executor_like = requires(E& e, const E& ce, detail::executor_probe probe) {
+  { e.submit(probe) } -> std::same_as<future<int>>;
+  e.shutdown(true, false);
+  { ce.max_workers() } -> std::convertible_to<std::size_t>;
+};
+
+/// The base class of in-process executors: runs callables on threads and hands back futures.
+/// Thread-safe: submit, map and shutdown may be called from any thread, including from work running
+/// on the executor itself.
 class executor {
  public:
   virtual ~executor() = default;

@@ -31,6 +31,10 @@ namespace detail {
 /// Builds a future from a state reference (executors use it).
 template <class T>
 future<T> make_future(state_ref<state<T>> s) noexcept;
+/// The shared state behind a future, for braid's own awaiters and waiting functions (never part
+/// of the public interface: a future's state is an implementation detail).
+template <class T>
+state<T>* state_of(const future<T>& f) noexcept;
 /// Reports an exception thrown by a done-callback through braid::threading's excepthook.
 void report_callback_error(std::exception_ptr error) noexcept;
 [[noreturn]] void throw_invalid_future();
@@ -129,9 +133,6 @@ class future {
     if (!state_->add_node(*node)) node->notify();
   }
 
-  /// The shared state, for braid's own awaiters and waiting functions.
-  detail::state<T>* state() const noexcept { return state_.get(); }
-
   /// Identity, as Python's futures have: two handles are equal when they refer to the same
   /// result (copies of one future), so futures can go in sets and be map keys (std::hash is
   /// specialised). Two invalid futures are equal. Never throws.
@@ -141,6 +142,7 @@ class future {
 
  private:
   friend future detail::make_future<T>(detail::state_ref<detail::state<T>>) noexcept;
+  friend detail::state<T>* detail::state_of<T>(const future&) noexcept;
   explicit future(detail::state_ref<detail::state<T>> s) noexcept : state_(std::move(s)) {}
 
   detail::state<T>& checked() const {
@@ -271,12 +273,17 @@ future<T> detail::make_future(state_ref<state<T>> s) noexcept {
   return future<T>(std::move(s));
 }
 
+template <class T>
+detail::state<T>* detail::state_of(const future<T>& f) noexcept {
+  return f.state_.get();
+}
+
 }  // namespace braid::futures
 
 /// Hashes a future by identity (see future's operator==).
 template <class T>
 struct std::hash<braid::futures::future<T>> {
   std::size_t operator()(const braid::futures::future<T>& f) const noexcept {
-    return std::hash<const void*>{}(f.state());
+    return std::hash<const void*>{}(braid::futures::detail::state_of(f));
   }
 };

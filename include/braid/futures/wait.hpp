@@ -60,7 +60,7 @@ auto collect_futures(const Range& fs) {
   for (const auto& f : fs) {
     if (!f.valid()) throw_invalid_future();
     out.push_back(f);
-    ids.push_back(f.state());
+    ids.push_back(state_of(f));
   }
   const std::vector<bool> first = first_occurrences(ids);
   if (!first.empty()) {
@@ -77,7 +77,7 @@ template <class T>
 std::vector<state_base*> states_of(const std::vector<future<T>>& fs) {
   std::vector<state_base*> states;
   states.reserve(fs.size());
-  for (const auto& f : fs) states.push_back(f.state());
+  for (const auto& f : fs) states.push_back(state_of(f));
   return states;
 }
 

@@ -63,9 +63,10 @@ struct process_map_options {
 /// captureless lambda or an empty function object, named in the worker by its place in the
 /// binary; arguments and results travel through cereal's binary archives.
 ///
-/// It is not a futures::executor (which runs in-process callables), but has the same method
-/// names and semantics, and its futures are ordinary futures::future<R>: waitable, cancellable
-/// while queued, usable with futures::wait/as_completed, and awaitable from coroutines.
+/// It satisfies futures::executor_like, braid's one executor interface, like the thread pool (it
+/// is not a futures::executor, the base of executors that run in-process callables), and its
+/// futures are ordinary futures::future<R>: waitable, cancellable while queued, usable with
+/// futures::wait/as_completed, awaitable from coroutines, and asyncio::run_in_executor takes it.
 ///
 /// Thread-safe. Must not be destroyed from a done-callback of one of its own futures.
 class process_pool_executor {
@@ -124,16 +125,6 @@ class process_pool_executor {
         deadline(options));
   }
 
-  /// Submits one chunk: a future for the vector of `fn(x)` for each x in `inputs`.
-  template <class F, class A>
-  auto submit_chunk(const F& fn, const std::vector<A>& inputs) {
-    using R = std::vector<detail::call_result_t<F, A>>;
-    auto task = std::make_shared<detail::typed_task<R>>(detail::encode_chunk(fn, inputs));
-    auto result = task->get_future();
-    schedule(std::move(task));
-    return result;
-  }
-
   /// Stops accepting work. With `cancel_futures`, cancels queued work that has not started.
   /// With `wait`, returns when all remaining work has finished and every worker is reaped.
   /// Calling it again is harmless. Never throws.
@@ -154,6 +145,19 @@ class process_pool_executor {
   std::size_t workers_started() const noexcept;
 
  private:
+  template <class Pool>
+  friend struct detail::chunk_submitter;
+
+  /// Submits one chunk: a future for the vector of `fn(x)` for each x in `inputs`.
+  template <class F, class A>
+  auto submit_chunk(const F& fn, const std::vector<A>& inputs) {
+    using R = std::vector<detail::call_result_t<F, A>>;
+    auto task = std::make_shared<detail::typed_task<R>>(detail::encode_chunk(fn, inputs));
+    auto result = task->get_future();
+    schedule(std::move(task));
+    return result;
+  }
+
   void schedule(std::shared_ptr<detail::task_base> task);
   std::size_t window(const process_map_options& o) const noexcept {
     return o.buffersize != 0 ? o.buffersize : max_workers() * (max_in_flight() + 2);
