@@ -85,12 +85,13 @@ struct process_pool_executor::impl {
     hello = detail::encode_hello(detail::worker_mode::pool, initializer);
     wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_fd < 0) throw std::system_error(errno, std::generic_category(), "braid: eventfd");
-    try {
-      manager = std::thread([this] { run(); });
-    } catch (...) {
-      ::close(wake_fd);
-      throw;
-    }
+  }
+  // The manager thread shares ownership of the state it runs on: a pool destroyed on that
+  // thread (from a done-callback) detaches it, and the thread frees the state when it ends.
+  static std::shared_ptr<impl> start(process_pool_options o) {
+    auto self = std::make_shared<impl>(std::move(o));
+    self->manager = std::thread([self] { self->run(); });
+    return self;
   }
   ~impl() { ::close(wake_fd); }
 
@@ -436,11 +437,13 @@ process_pool_executor::process_pool_executor(std::size_t max_workers, remote_cal
                                                  max_tasks_per_child, method, 0, 2}) {}
 
 process_pool_executor::process_pool_executor(process_pool_options options)
-    : impl_(std::make_unique<impl>(std::move(options))) {}
+    : impl_(impl::start(std::move(options))) {}
 
 process_pool_executor::~process_pool_executor() {
   impl_->shutdown(true, false);
-  if (impl_->manager.joinable()) impl_->manager.detach();  // destroyed from its own callback
+  // Still joinable only when destroyed on the manager thread (from a done-callback): that
+  // thread goes on with the remaining work and, holding its own reference, frees the state.
+  if (impl_->manager.joinable()) impl_->manager.detach();
 }
 
 void process_pool_executor::schedule(std::shared_ptr<detail::task_base> task) {

@@ -474,3 +474,22 @@ TEST_F(process_pool_executor_test, ForkStartMethodRefusesAThreadedProcess) {
   release.count_down();
   t.join();
 }
+
+// The pool's manager thread runs done-callbacks: destroying the pool there must not free the
+// state that thread still uses (ASan reported a heap-use-after-free in the manager's loop).
+TEST_F(process_pool_executor_test, DestroyedFromItsOwnDoneCallback) {
+  const std::size_t threads_before = mp::detail::thread_count();
+  auto* pool = new mp::process_pool_executor(1);
+  std::latch destroyed(1);
+  auto f = pool->submit(square, 2);
+  auto later = pool->submit(square, 3);  // still owed to its future after the pool is gone
+  f.add_done_callback([&] {
+    delete pool;  // on the manager thread (or here, if already done)
+    destroyed.count_down();
+  });
+  destroyed.wait();
+  EXPECT_EQ(f.result(), 4);
+  EXPECT_EQ(later.result(), 9);
+  // The manager thread finishes on its own: it reaps the worker, then frees the pool's state.
+  while (mp::detail::thread_count() > threads_before) std::this_thread::yield();
+}

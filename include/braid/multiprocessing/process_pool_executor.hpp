@@ -66,7 +66,10 @@ struct process_map_options {
 /// names and semantics, and its futures are ordinary futures::future<R>: waitable, cancellable
 /// while queued, usable with futures::wait/as_completed, and awaitable from coroutines.
 ///
-/// Thread-safe. Must not be destroyed from a done-callback of one of its own futures.
+/// Thread-safe. It may be destroyed from a done-callback of one of its own futures (which runs
+/// on the pool's manager thread): the destructor cannot wait there, so the remaining work goes
+/// on and the manager thread stops and reaps the workers, then frees the pool's state, on its
+/// own.
 class process_pool_executor {
  public:
   /// `max_workers` 0 means cpu_count(). Throws start_method_error for start_method::fork in a
@@ -75,7 +78,8 @@ class process_pool_executor {
                                  std::size_t max_tasks_per_child = 0,
                                  start_method method = start_method::spawn);
   explicit process_pool_executor(process_pool_options options);
-  /// shutdown(wait = true): runs what is queued, then stops and reaps every worker.
+  /// shutdown(wait = true): runs what is queued, then stops and reaps every worker. From a
+  /// done-callback of its own futures, returns at once (see the class). Never throws.
   ~process_pool_executor();
   process_pool_executor(const process_pool_executor&) = delete;
   process_pool_executor& operator=(const process_pool_executor&) = delete;
@@ -163,7 +167,7 @@ class process_pool_executor {
   }
 
   struct impl;
-  std::unique_ptr<impl> impl_;
+  std::shared_ptr<impl> impl_;  // shared with the manager thread
 };
 
 }  // namespace braid::multiprocessing
