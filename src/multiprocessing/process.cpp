@@ -50,6 +50,11 @@ void process::release() noexcept {
 
 void process::start() {
   if (pid_ != -1) throw futures::invalid_state_error("process: start() called twice");
+  if (call_.encoded().fds.size() > detail::max_message_fds) {
+    throw transfer_error("process: a call may carry at most " +
+                         std::to_string(detail::max_message_fds) + " descriptors, not " +
+                         std::to_string(call_.encoded().fds.size()));
+  }
   const detail::child c = detail::start_child(nullptr);
   pid_ = c.pid;
   pidfd_ = c.pidfd;

@@ -158,7 +158,8 @@ struct process_pool_executor::impl {
 
   // Outside the mutex: sends `w`'s outbox in order, unless another thread is already at it
   // (that thread then sends what was added too). A worker that died meanwhile is handled when
-  // its pidfd or socket reports it.
+  // its pidfd or socket reports it. A send that fails otherwise fails that task; as the
+  // stream may then hold part of the message, the worker is killed (and replaced).
   void flush(const worker_ptr& w) {
     std::unique_lock lock(mutex);
     if (w->sending) return;
@@ -167,12 +168,27 @@ struct process_pool_executor::impl {
       const sent_task s = std::move(w->outbox.front());
       w->outbox.pop_front();
       lock.unlock();
+      std::exception_ptr error;
       try {
         detail::send_message(w->fd, detail::kind::task, s.id, s.task->call().bytes,
                              s.task->call().fds);
-      } catch (...) {
+      } catch (const braid::error&) {
+        error = std::current_exception();
+      } catch (const std::exception& e) {
+        error = std::make_exception_ptr(transfer_error(
+            std::string("braid::multiprocessing: sending a task failed: ") + e.what()));
       }
       lock.lock();
+      if (error) {
+        const auto it = std::find_if(w->running.begin(), w->running.end(),
+                                     [&](const sent_task& r) { return r.id == s.id; });
+        if (it != w->running.end()) w->running.erase(it);
+        w->retiring = true;
+        detail::signal_pidfd(w->pidfd, SIGKILL);
+        lock.unlock();
+        s.task->fail(error);
+        lock.lock();
+      }
     }
     w->sending = false;
   }
@@ -194,6 +210,16 @@ struct process_pool_executor::impl {
     std::unique_lock lock(mutex);
     if (!broken.empty()) throw broken_process_pool(broken);
     if (closed) throw futures::executor_shutdown_error();
+    if (t->call().fds.size() > detail::max_message_fds) {
+      lock.unlock();
+      if (t->start()) {
+        t->fail(std::make_exception_ptr(
+            transfer_error("braid::multiprocessing: a task may carry at most " +
+                           std::to_string(detail::max_message_fds) + " descriptors, not " +
+                           std::to_string(t->call().fds.size()))));
+      }
+      return;
+    }
     if (queue.empty()) {
       if (worker_ptr w = pick_worker(t->call().bytes.size()); w && t->start()) {
         t->started = true;

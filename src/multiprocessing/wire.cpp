@@ -6,12 +6,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <system_error>
+
+#include "braid/multiprocessing/errors.hpp"
 
 namespace braid::multiprocessing::detail {
 namespace {
 
-constexpr std::size_t max_fds = 64;
+constexpr std::size_t max_fds = max_message_fds;
 
 bool send_all(int fd, const char* p, std::size_t n) {
   while (n > 0) {
@@ -43,7 +46,9 @@ bool recv_all(int fd, char* p, std::size_t n) {
 bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
                   const std::vector<int>& fds) {
   if (fds.size() > max_fds) {
-    throw std::system_error(E2BIG, std::generic_category(), "braid: too many descriptors");
+    throw transfer_error("braid::multiprocessing: a message may carry at most " +
+                         std::to_string(max_fds) + " descriptors, not " +
+                         std::to_string(fds.size()));
   }
   header h{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(fds.size()), id, body.size()};
   iovec iov[2];

@@ -1,5 +1,6 @@
 #include "braid/multiprocessing/process_pool_executor.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 
 #include "braid/futures/thread_pool_executor.hpp"
 #include "braid/futures/wait.hpp"
+#include "braid/multiprocessing/connection.hpp"
 #include "multiprocessing/leak_check.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -117,6 +119,17 @@ struct unsendable {
   template <class A>
   void load(A&) {}
 };
+
+std::size_t count_connections(std::vector<mp::connection> cs) {
+  return cs.size();
+}
+
+// `n` connections on /dev/null (each travels as a descriptor).
+std::vector<mp::connection> null_connections(std::size_t n) {
+  std::vector<mp::connection> cs;
+  for (std::size_t i = 0; i < n; ++i) cs.emplace_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  return cs;
+}
 
 }  // namespace
 
@@ -492,4 +505,16 @@ TEST_F(process_pool_executor_test, DestroyedFromItsOwnDoneCallback) {
   EXPECT_EQ(later.result(), 9);
   // The manager thread finishes on its own: it reaps the worker, then frees the pool's state.
   while (mp::detail::thread_count() > threads_before) std::this_thread::yield();
+}
+
+// More descriptors than one message may carry: that task's future fails with a typed error
+// (it used to stay counted as running for ever, so shutdown(true) never returned).
+TEST_F(process_pool_executor_test, ATaskWithTooManyDescriptorsFailsAndThePoolGoesOn) {
+  mp::process_pool_executor pool(1);
+  EXPECT_EQ(pool.submit(count_connections, null_connections(64)).result(), 64u);
+  auto f = pool.submit(count_connections, null_connections(65));
+  ASSERT_TRUE(f.wait_for(std::chrono::seconds(30)));
+  EXPECT_THROW(f.result(), mp::transfer_error);
+  EXPECT_EQ(pool.submit(square, 5).result(), 25);
+  pool.shutdown(true);
 }

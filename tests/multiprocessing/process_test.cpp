@@ -1,11 +1,13 @@
 #include "braid/multiprocessing/process.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -85,4 +87,12 @@ TEST_F(process_test, ExitCodeOfStdExit) {
   p.start();
   p.join();
   EXPECT_EQ(p.exitcode(), 4);
+}
+
+TEST_F(process_test, ACallWithTooManyDescriptorsIsRefusedByStart) {
+  std::vector<mp::connection> cs;
+  for (int i = 0; i < 65; ++i) cs.emplace_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  mp::process p([](std::vector<mp::connection>) {}, std::move(cs));
+  EXPECT_THROW(p.start(), mp::transfer_error);
+  EXPECT_EQ(p.pid(), -1);
 }

@@ -34,8 +34,9 @@ class process {
   process& operator=(process&& other) noexcept;
   ~process();
 
-  /// Starts the child. Throws futures::invalid_state_error if already started;
-  /// std::system_error if the process cannot be started.
+  /// Starts the child. Throws futures::invalid_state_error if already started; transfer_error
+  /// (nothing started) if the call carries more than 64 descriptors; std::system_error if the
+  /// process cannot be started.
   void start();
   /// Waits for the child to end. Throws invalid_state_error if it was not started.
   void join();

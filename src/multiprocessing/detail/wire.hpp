@@ -18,6 +18,9 @@ enum class kind : std::uint32_t {
   fatal = 5,    // worker -> parent: the worker cannot run tasks (mismatch, initializer threw)
 };
 
+/// The most descriptors one message may carry.
+inline constexpr std::size_t max_message_fds = 64;
+
 struct header {
   std::uint32_t kind = 0;
   std::uint32_t fds = 0;
@@ -26,7 +29,8 @@ struct header {
 };
 
 /// Sends one message, blocking until it is all written. Returns false if the peer is gone
-/// (EPIPE, ECONNRESET); throws std::system_error on other errors. Never raises SIGPIPE.
+/// (EPIPE, ECONNRESET); throws transfer_error (nothing sent) for more than max_message_fds
+/// descriptors, std::system_error on other errors. Never raises SIGPIPE.
 bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
                   const std::vector<int>& fds = {});
 
