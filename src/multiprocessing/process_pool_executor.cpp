@@ -347,7 +347,7 @@ struct process_pool_executor::impl {
     // Results it sent before dying still count (its socket may not have been polled yet).
     [[maybe_unused]] const bool open = on_readable(w);
     int signal = 0, exit_code = 0;
-    detail::reap(w->pid, signal, exit_code);
+    detail::reap_child(server.get(), w->pid, signal, exit_code);
     std::vector<task_ptr> lost;
     {
       std::lock_guard lock(mutex);
@@ -419,7 +419,7 @@ struct process_pool_executor::impl {
     for (const auto& w : all) ::shutdown(w->fd, SHUT_RDWR);
     for (const auto& w : all) {
       int s, e;
-      detail::reap(w->pid, s, e);
+      detail::reap_child(server.get(), w->pid, s, e);
     }
   }
 
