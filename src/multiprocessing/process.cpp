@@ -84,8 +84,11 @@ bool process::wait_until(std::optional<std::chrono::steady_clock::time_point> de
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return false;
     int sig = 0, code = 0;
-    detail::reap(pid_, sig, code);
-    exitcode_ = sig != 0 ? -sig : code;
+    if (!detail::reap(pid_, sig, code)) {
+      exitcode_ = exitcode_unknown;
+    } else {
+      exitcode_ = sig != 0 ? -sig : code;
+    }
     return true;
   }
 }

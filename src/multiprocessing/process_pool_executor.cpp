@@ -60,8 +60,13 @@ struct worker {
 };
 using worker_ptr = std::shared_ptr<worker>;
 
-std::string describe_death(pid_t pid, int signal, int exit_code) {
+std::string describe_death(pid_t pid, int signal, int exit_code, bool known) {
   std::string text = "worker process " + std::to_string(pid);
+  if (!known) {
+    return text +
+           " died while running the task; its exit status is unknown (SIGCHLD is ignored, so "
+           "the system reaped it)";
+  }
   if (signal != 0) {
     const char* name = ::sigdescr_np(signal);
     text += " was killed by signal " + std::to_string(signal) + " (" +
@@ -347,7 +352,7 @@ struct process_pool_executor::impl {
     // Results it sent before dying still count (its socket may not have been polled yet).
     [[maybe_unused]] const bool open = on_readable(w);
     int signal = 0, exit_code = 0;
-    detail::reap_child(server.get(), w->pid, signal, exit_code);
+    const bool known = detail::reap_child(server.get(), w->pid, signal, exit_code);
     std::vector<task_ptr> lost;
     {
       std::lock_guard lock(mutex);
@@ -366,8 +371,8 @@ struct process_pool_executor::impl {
       queue.insert(queue.begin(), retry.begin(), retry.end());  // first, in their order
     }
     if (lost.empty()) return;
-    const auto error = std::make_exception_ptr(
-        worker_died(w->pid, signal, exit_code, describe_death(w->pid, signal, exit_code)));
+    const auto error = std::make_exception_ptr(worker_died(
+        w->pid, signal, exit_code, describe_death(w->pid, signal, exit_code, known), known));
     for (auto& t : lost) t->fail(error);
   }
 

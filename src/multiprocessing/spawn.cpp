@@ -75,9 +75,10 @@ child spawn_child() {
   sigset_t none;
   sigemptyset(&none);
   ::posix_spawnattr_setsigmask(&attr, &none);
+  // Every signal to its default action: an ignored SIGTERM (or SIGCHLD, SIGINT...) must not
+  // carry over into a worker (terminate_workers() would wait for it for ever).
   sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
+  sigfillset(&defaults);
   ::posix_spawnattr_setsigdefault(&attr, &defaults);
   ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 

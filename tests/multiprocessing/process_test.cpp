@@ -96,3 +96,18 @@ TEST_F(process_test, ACallWithTooManyDescriptorsIsRefusedByStart) {
   EXPECT_THROW(p.start(), mp::transfer_error);
   EXPECT_EQ(p.pid(), -1);
 }
+
+// With SIGCHLD ignored the kernel reaps the child itself: its exit code cannot be known.
+TEST_F(process_test, AnIgnoredSigchldGivesAnUnknownExitcode) {
+  struct sigaction ignore {
+  }, old{};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  ::sigaction(SIGCHLD, &ignore, &old);
+  mp::process p([] { std::exit(3); });
+  p.start();
+  p.join();
+  ::sigaction(SIGCHLD, &old, nullptr);
+  EXPECT_EQ(p.exitcode(), mp::process::exitcode_unknown);
+  EXPECT_FALSE(p.is_alive());
+}

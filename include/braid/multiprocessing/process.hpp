@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -48,8 +49,12 @@ class process {
   void terminate();
   void kill();
   /// The exit code once the child ended and was joined (or seen dead by is_alive): 0 success,
-  /// 1 the target threw, -N killed by signal N; nullopt before that.
+  /// 1 the target threw, -N killed by signal N, exitcode_unknown if the program ignores SIGCHLD
+  /// (the kernel then reaps the child itself, so how it ended cannot be known); nullopt before
+  /// that.
   std::optional<int> exitcode() const noexcept { return exitcode_; }
+  /// The exitcode() of a child whose exit status is unknown (SIGCHLD ignored).
+  static constexpr int exitcode_unknown = std::numeric_limits<int>::min();
   /// The child's process id, or -1 before start().
   pid_t pid() const noexcept { return pid_; }
 
