@@ -56,6 +56,7 @@ struct worker {
   std::size_t dispatched = 0;
   bool retiring = false;  // told to exit after its last task (max_tasks_per_child)
   // Only the manager thread:
+  bool corrupt = false;  // it sent something that is not a message, and was killed
   detail::message_reader reader;
 };
 using worker_ptr = std::shared_ptr<worker>;
@@ -299,6 +300,14 @@ struct process_pool_executor::impl {
           return true;
         case detail::message_reader::status::closed:
           return false;
+        case detail::message_reader::status::corrupt:
+          // Not a message: the stream cannot be trusted any more. The worker is killed and
+          // replaced; the tasks it held fail with transfer_error (on_death).
+          if (!w->corrupt) {
+            w->corrupt = true;
+            detail::signal_pidfd(w->pidfd, SIGKILL);
+          }
+          return false;
         case detail::message_reader::status::message:
           on_message(w, h, body);
       }
@@ -359,7 +368,7 @@ struct process_pool_executor::impl {
       std::erase(workers, w);
       std::vector<task_ptr> retry;
       for (auto& s : w->running) {
-        if (s.task->retries > 0 && !killing && broken.empty()) {
+        if (s.task->retries > 0 && !killing && broken.empty() && !w->corrupt) {
           --s.task->retries;
           retry.push_back(std::move(s.task));
         } else {
@@ -371,8 +380,13 @@ struct process_pool_executor::impl {
       queue.insert(queue.begin(), retry.begin(), retry.end());  // first, in their order
     }
     if (lost.empty()) return;
-    const auto error = std::make_exception_ptr(worker_died(
-        w->pid, signal, exit_code, describe_death(w->pid, signal, exit_code, known), known));
+    const auto error =
+        w->corrupt ? std::make_exception_ptr(transfer_error(
+                         "braid::multiprocessing: worker process " + std::to_string(w->pid) +
+                         " sent a corrupt message (not a valid frame); it was killed and replaced"))
+                   : std::make_exception_ptr(
+                         worker_died(w->pid, signal, exit_code,
+                                     describe_death(w->pid, signal, exit_code, known), known));
     for (auto& t : lost) t->fail(error);
   }
 

@@ -90,8 +90,9 @@ class process_pool_executor {
   /// The future holds: the result; remote_error if the task threw (type name, message, stack);
   /// worker_died if its worker died while running it (after max_retries restarts);
   /// broken_process_pool if the pool broke; cancelled_error if cancelled while queued;
-  /// transfer_error if the call carries more than 64 descriptors (connections) or could not be
-  /// sent to its worker (which is then replaced).
+  /// transfer_error if the call carries more than 64 descriptors (connections), could not be
+  /// sent to its worker, or its worker sent something that is not a valid message (the worker
+  /// is then killed and replaced, and its tasks fail so, without retries).
   /// Cancellation: cancel() succeeds only while the task waits in the pool's queue; once sent
   /// to a worker (running, or pipelined behind a running task) it cannot be cancelled.
   /// Throws: a type that cannot travel is a compile error; what an argument's serialisation
