@@ -183,8 +183,15 @@ bool recv_message(int fd, header& h, std::string& body, std::vector<int>* fds) {
   }
   // Its descriptors ride on the header's first byte: all came with the first read.
   if (!valid_header(h) || h.fds != received.size()) return drop();
-  body.resize(static_cast<std::size_t>(h.size));
-  if (!recv_all(fd, body.data(), body.size())) return drop();
+  // Grown as bytes arrive, never to a size the header merely claims.
+  body.clear();
+  for (auto left = static_cast<std::size_t>(h.size); left > 0;) {
+    const std::size_t step = std::min(left, std::size_t{1} << 20);
+    const std::size_t at = body.size();
+    body.resize(at + step);
+    if (!recv_all(fd, body.data() + at, step)) return drop();
+    left -= step;
+  }
   if (fds != nullptr) {
     fds->insert(fds->end(), received.begin(), received.end());
   } else {
@@ -212,10 +219,10 @@ bool message_reader::fill(int fd, bool block, std::size_t want) {
     begin_ = 0;
   }
   // Room for the whole message, so a large body is read once, straight into place; but no more
-  // than 16 MiB beyond what has arrived, so memory grows only with the bytes actually sent,
+  // than 1 MiB beyond what has arrived, so memory grows only with the bytes actually sent,
   // whatever size a header announces.
   const std::size_t capacity = std::max<std::size_t>(
-      std::min<std::size_t>(want, end_ + (std::size_t{16} << 20)), std::size_t{64} << 10);
+      std::min<std::size_t>(want, end_ + (std::size_t{1} << 20)), std::size_t{64} << 10);
   if (buf_.size() < capacity) buf_.resize(capacity);
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * max_fds)];
   iovec iov{buf_.data() + end_, buf_.size() - end_};
