@@ -51,6 +51,11 @@ void process::release() noexcept {
 
 void process::start() {
   if (pid_ != -1) throw futures::invalid_state_error("process: start() called twice");
+  if (call_.encoded().fds.size() > detail::max_message_fds) {
+    throw transfer_error("process: a call may carry at most " +
+                         std::to_string(detail::max_message_fds) + " descriptors, not " +
+                         std::to_string(call_.encoded().fds.size()));
+  }
   const detail::child c = detail::start_child(nullptr);
   pid_ = c.pid;
   pidfd_ = c.pidfd;
@@ -80,8 +85,11 @@ bool process::wait_until(std::optional<std::chrono::steady_clock::time_point> de
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return false;
     int sig = 0, code = 0;
-    detail::reap(pid_, sig, code);
-    exitcode_ = sig != 0 ? -sig : code;
+    if (!detail::reap(pid_, sig, code)) {
+      exitcode_ = exitcode_unknown;
+    } else {
+      exitcode_ = sig != 0 ? -sig : code;
+    }
     return true;
   }
 }

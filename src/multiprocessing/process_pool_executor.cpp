@@ -56,12 +56,18 @@ struct worker {
   std::size_t dispatched = 0;
   bool retiring = false;  // told to exit after its last task (max_tasks_per_child)
   // Only the manager thread:
+  bool corrupt = false;  // it sent something that is not a message, and was killed
   detail::message_reader reader;
 };
 using worker_ptr = std::shared_ptr<worker>;
 
-std::string describe_death(pid_t pid, int signal, int exit_code) {
+std::string describe_death(pid_t pid, int signal, int exit_code, bool known) {
   std::string text = "worker process " + std::to_string(pid);
+  if (!known) {
+    return text +
+           " died while running the task; its exit status is unknown (SIGCHLD is ignored, so "
+           "the system reaped it)";
+  }
   if (signal != 0) {
     const char* name = ::sigdescr_np(signal);
     text += " was killed by signal " + std::to_string(signal) + " (" +
@@ -85,12 +91,13 @@ struct process_pool_executor::impl {
     hello = detail::encode_hello(detail::worker_mode::pool, initializer);
     wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_fd < 0) throw std::system_error(errno, std::generic_category(), "braid: eventfd");
-    try {
-      manager = std::thread([this] { run(); });
-    } catch (...) {
-      ::close(wake_fd);
-      throw;
-    }
+  }
+  // The manager thread shares ownership of the state it runs on: a pool destroyed on that
+  // thread (from a done-callback) detaches it, and the thread frees the state when it ends.
+  static std::shared_ptr<impl> start(process_pool_options o) {
+    auto self = std::make_shared<impl>(std::move(o));
+    self->manager = std::thread([self] { self->run(); });
+    return self;
   }
   ~impl() { ::close(wake_fd); }
 
@@ -157,7 +164,8 @@ struct process_pool_executor::impl {
 
   // Outside the mutex: sends `w`'s outbox in order, unless another thread is already at it
   // (that thread then sends what was added too). A worker that died meanwhile is handled when
-  // its pidfd or socket reports it.
+  // its pidfd or socket reports it. A send that fails otherwise fails that task; as the
+  // stream may then hold part of the message, the worker is killed (and replaced).
   void flush(const worker_ptr& w) {
     std::unique_lock lock(mutex);
     if (w->sending) return;
@@ -166,12 +174,27 @@ struct process_pool_executor::impl {
       const sent_task s = std::move(w->outbox.front());
       w->outbox.pop_front();
       lock.unlock();
+      std::exception_ptr error;
       try {
         detail::send_message(w->fd, detail::kind::task, s.id, s.task->call().bytes,
                              s.task->call().fds);
-      } catch (...) {
+      } catch (const braid::error&) {
+        error = std::current_exception();
+      } catch (const std::exception& e) {
+        error = std::make_exception_ptr(transfer_error(
+            std::string("braid::multiprocessing: sending a task failed: ") + e.what()));
       }
       lock.lock();
+      if (error) {
+        const auto it = std::find_if(w->running.begin(), w->running.end(),
+                                     [&](const sent_task& r) { return r.id == s.id; });
+        if (it != w->running.end()) w->running.erase(it);
+        w->retiring = true;
+        detail::signal_pidfd(w->pidfd, SIGKILL);
+        lock.unlock();
+        s.task->fail(error);
+        lock.lock();
+      }
     }
     w->sending = false;
   }
@@ -193,6 +216,16 @@ struct process_pool_executor::impl {
     std::unique_lock lock(mutex);
     if (!broken.empty()) throw broken_process_pool(broken);
     if (closed) throw futures::executor_shutdown_error();
+    if (t->call().fds.size() > detail::max_message_fds) {
+      lock.unlock();
+      if (t->start()) {
+        t->fail(std::make_exception_ptr(
+            transfer_error("braid::multiprocessing: a task may carry at most " +
+                           std::to_string(detail::max_message_fds) + " descriptors, not " +
+                           std::to_string(t->call().fds.size()))));
+      }
+      return;
+    }
     if (queue.empty()) {
       if (worker_ptr w = pick_worker(t->call().bytes.size()); w && t->start()) {
         t->started = true;
@@ -267,6 +300,14 @@ struct process_pool_executor::impl {
           return true;
         case detail::message_reader::status::closed:
           return false;
+        case detail::message_reader::status::corrupt:
+          // Not a message: the stream cannot be trusted any more. The worker is killed and
+          // replaced; the tasks it held fail with transfer_error (on_death).
+          if (!w->corrupt) {
+            w->corrupt = true;
+            detail::signal_pidfd(w->pidfd, SIGKILL);
+          }
+          return false;
         case detail::message_reader::status::message:
           on_message(w, h, body);
       }
@@ -320,14 +361,14 @@ struct process_pool_executor::impl {
     // Results it sent before dying still count (its socket may not have been polled yet).
     [[maybe_unused]] const bool open = on_readable(w);
     int signal = 0, exit_code = 0;
-    detail::reap(w->pid, signal, exit_code);
+    const bool known = detail::reap_child(server.get(), w->pid, signal, exit_code);
     std::vector<task_ptr> lost;
     {
       std::lock_guard lock(mutex);
       std::erase(workers, w);
       std::vector<task_ptr> retry;
       for (auto& s : w->running) {
-        if (s.task->retries > 0 && !killing && broken.empty()) {
+        if (s.task->retries > 0 && !killing && broken.empty() && !w->corrupt) {
           --s.task->retries;
           retry.push_back(std::move(s.task));
         } else {
@@ -339,8 +380,13 @@ struct process_pool_executor::impl {
       queue.insert(queue.begin(), retry.begin(), retry.end());  // first, in their order
     }
     if (lost.empty()) return;
-    const auto error = std::make_exception_ptr(
-        worker_died(w->pid, signal, exit_code, describe_death(w->pid, signal, exit_code)));
+    const auto error =
+        w->corrupt ? std::make_exception_ptr(transfer_error(
+                         "braid::multiprocessing: worker process " + std::to_string(w->pid) +
+                         " sent a corrupt message (not a valid frame); it was killed and replaced"))
+                   : std::make_exception_ptr(
+                         worker_died(w->pid, signal, exit_code,
+                                     describe_death(w->pid, signal, exit_code, known), known));
     for (auto& t : lost) t->fail(error);
   }
 
@@ -392,7 +438,7 @@ struct process_pool_executor::impl {
     for (const auto& w : all) ::shutdown(w->fd, SHUT_RDWR);
     for (const auto& w : all) {
       int s, e;
-      detail::reap(w->pid, s, e);
+      detail::reap_child(server.get(), w->pid, s, e);
     }
   }
 
@@ -436,11 +482,13 @@ process_pool_executor::process_pool_executor(std::size_t max_workers, remote_cal
                                                  max_tasks_per_child, method, 0, 2}) {}
 
 process_pool_executor::process_pool_executor(process_pool_options options)
-    : impl_(std::make_unique<impl>(std::move(options))) {}
+    : impl_(impl::start(std::move(options))) {}
 
 process_pool_executor::~process_pool_executor() {
   impl_->shutdown(true, false);
-  if (impl_->manager.joinable()) impl_->manager.detach();  // destroyed from its own callback
+  // Still joinable only when destroyed on the manager thread (from a done-callback): that
+  // thread goes on with the remaining work and, holding its own reference, frees the state.
+  if (impl_->manager.joinable()) impl_->manager.detach();
 }
 
 void process_pool_executor::schedule(std::shared_ptr<detail::task_base> task) {

@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -75,9 +75,10 @@ child spawn_child() {
   sigset_t none;
   sigemptyset(&none);
   ::posix_spawnattr_setsigmask(&attr, &none);
+  // Every signal to its default action: an ignored SIGTERM (or SIGCHLD, SIGINT...) must not
+  // carry over into a worker (terminate_workers() would wait for it for ever).
   sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
+  sigfillset(&defaults);
   ::posix_spawnattr_setsigdefault(&attr, &defaults);
   ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
@@ -113,41 +114,86 @@ child spawn_child() {
   return c;
 }
 
-// The fork server's loop: one byte in, one worker out (its pid as the message id, the parent's
-// end of its socket as a descriptor).
+// Every signal back to its default action and none blocked: a worker must not inherit an
+// ignored SIGTERM (terminate_workers() would wait for ever) or a blocked SIGCHLD.
+void reset_signals_in_child() noexcept {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+// A status the fork server reports for a worker it reaped.
+struct wait_reply {
+  std::int32_t signal = 0;
+  std::int32_t exit_code = -1;
+  std::int32_t known = 0;
+};
+
+// The fork server's loop, one request at a time:
+// - kind::hello: fork a worker; the reply is a hello with its pid as the message id and the
+//   parent's end of its socket as a descriptor (or a fatal message).
+// - kind::task with a pid as its id: wait for that worker (the server is its parent); the reply
+//   is a result carrying a wait_reply.
+// The end of the stream (the pool is gone) ends the server.
+//
+// Workers are started with a real fork(): this process is single-threaded, and fork() does
+// glibc's bookkeeping (the new thread id in the thread descriptor, a registered robust-mutex
+// list) that process-shared, robust locks depend on.
 [[noreturn]] void serve_forks(int fd) {
+  const pid_t self = ::getpid();
   for (;;) {
-    char request;
-    ssize_t r;
-    do {
-      r = ::read(fd, &request, 1);
-    } while (r < 0 && errno == EINTR);
-    if (r <= 0) ::_exit(0);
-    int parent_end = -1, child_end = -1;
+    header h;
+    std::string body;
+    bool ok = false;
     try {
-      make_socket_pair(parent_end, child_end);
+      ok = recv_message(fd, h, body, nullptr);
     } catch (...) {
-      send_message(fd, kind::fatal, 0, "socketpair failed");
-      continue;
     }
-    // CLONE_PARENT: the worker is a child of the pool's process, which can then reap it.
-    const long pid =
-        ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
-    if (pid == 0) {
-      ::close(fd);
+    if (!ok) ::_exit(0);
+    try {
+      if (h.kind == static_cast<std::uint32_t>(kind::task)) {
+        wait_reply reply;
+        int signal = 0, exit_code = -1;
+        reply.known = reap(static_cast<pid_t>(h.id), signal, exit_code) ? 1 : 0;
+        reply.signal = signal;
+        reply.exit_code = exit_code;
+        send_message(fd, kind::result, h.id,
+                     std::string_view(reinterpret_cast<const char*>(&reply), sizeof reply));
+        continue;
+      }
+      int parent_end = -1, child_end = -1;
+      try {
+        make_socket_pair(parent_end, child_end);
+      } catch (...) {
+        send_message(fd, kind::fatal, 0, "socketpair failed");
+        continue;
+      }
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        ::close(fd);
+        ::close(parent_end);
+        reset_signals_in_child();
+        const int code = run_worker(child_end, self);
+        std::fflush(nullptr);
+        ::_exit(code);
+      }
+      ::close(child_end);
+      if (pid < 0) {
+        ::close(parent_end);
+        send_message(fd, kind::fatal, 0, "fork failed");
+        continue;
+      }
+      send_message(fd, kind::hello, static_cast<std::uint64_t>(pid), {}, {parent_end});
       ::close(parent_end);
-      const int code = run_worker(child_end);
-      std::fflush(nullptr);
-      ::_exit(code);
+    } catch (...) {
+      ::_exit(0);  // the pool is gone or its socket broke: it sees the end of the stream
     }
-    ::close(child_end);
-    if (pid < 0) {
-      ::close(parent_end);
-      send_message(fd, kind::fatal, 0, "clone failed");
-      continue;
-    }
-    send_message(fd, kind::hello, static_cast<std::uint64_t>(pid), {}, {parent_end});
-    ::close(parent_end);
   }
 }
 
@@ -172,7 +218,7 @@ std::size_t thread_count() {
   return n;
 }
 
-void reap(pid_t pid, int& signal, int& exit_code) noexcept {
+bool reap(pid_t pid, int& signal, int& exit_code) noexcept {
   int status = 0;
   pid_t r;
   do {
@@ -182,9 +228,14 @@ void reap(pid_t pid, int& signal, int& exit_code) noexcept {
   exit_code = -1;
   if (r == pid && WIFSIGNALED(status)) {
     signal = WTERMSIG(status);
-  } else if (r == pid && WIFEXITED(status)) {
-    exit_code = WEXITSTATUS(status);
+    return true;
   }
+  if (r == pid && WIFEXITED(status)) {
+    exit_code = WEXITSTATUS(status);
+    return true;
+  }
+  // ECHILD: with SIGCHLD ignored (SIG_IGN or SA_NOCLDWAIT) the kernel reaped it itself.
+  return false;
 }
 
 fork_server::fork_server() {
@@ -209,6 +260,12 @@ fork_server::fork_server() {
   }
   if (pid == 0) {
     ::close(parent_end);
+    // The server reaps its workers and reports their statuses: it needs SIGCHLD's default
+    // action even if the program ignores SIGCHLD (which would make the kernel reap them).
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    ::sigaction(SIGCHLD, &dfl, nullptr);
     serve_forks(child_end);
   }
   ::close(child_end);
@@ -224,8 +281,7 @@ fork_server::~fork_server() {
 
 child fork_server::start_worker() {
   std::lock_guard lock(mutex_);
-  const char request = 1;
-  if (::send(fd_, &request, 1, MSG_NOSIGNAL) != 1) throw_errno(errno, "braid: fork server");
+  if (!send_message(fd_, kind::hello, 0, {})) throw_errno(EPIPE, "braid: fork server");
   header h;
   std::string body;
   std::vector<int> fds;
@@ -237,6 +293,32 @@ child fork_server::start_worker() {
   child c{static_cast<pid_t>(h.id), fds[0], -1};
   c.pidfd = checked_pidfd(c.pid);
   return c;
+}
+
+bool fork_server::wait(pid_t pid, int& signal, int& exit_code) noexcept {
+  signal = 0;
+  exit_code = -1;
+  try {
+    std::lock_guard lock(mutex_);
+    if (!send_message(fd_, kind::task, static_cast<std::uint64_t>(pid), {})) return false;
+    header h;
+    std::string body;
+    wait_reply reply;
+    if (!recv_message(fd_, h, body, nullptr) ||
+        h.kind != static_cast<std::uint32_t>(kind::result) || body.size() != sizeof reply) {
+      return false;
+    }
+    std::memcpy(&reply, body.data(), sizeof reply);
+    signal = reply.signal;
+    exit_code = reply.exit_code;
+    return reply.known != 0;
+  } catch (...) {
+    return false;
+  }
+}
+
+bool reap_child(fork_server* server, pid_t pid, int& signal, int& exit_code) noexcept {
+  return server != nullptr ? server->wait(pid, signal, exit_code) : reap(pid, signal, exit_code);
 }
 
 child start_child(fork_server* server) {

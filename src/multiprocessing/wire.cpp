@@ -4,46 +4,127 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <new>
+#include <string>
 #include <system_error>
+
+#include "braid/multiprocessing/errors.hpp"
 
 namespace braid::multiprocessing::detail {
 namespace {
 
-constexpr std::size_t max_fds = 64;
+constexpr std::size_t max_fds = max_message_fds;
+
+ssize_t system_recvmsg(int fd, msghdr* msg, int flags) {
+  return ::recvmsg(fd, msg, flags);
+}
+ssize_t system_sendmsg(int fd, const msghdr* msg, int flags) {
+  return ::sendmsg(fd, msg, flags);
+}
+constexpr wire_io system_io{system_recvmsg, system_sendmsg};
+std::atomic<const wire_io*> current_io{&system_io};
+
+const wire_io& io() noexcept {
+  return *current_io.load(std::memory_order_acquire);
+}
+
+ssize_t send_some(int fd, const msghdr* msg) {
+  ssize_t w;
+  do {
+    w = io().sendmsg(fd, msg, MSG_NOSIGNAL);
+  } while (w < 0 && errno == EINTR);
+  return w;
+}
+
+ssize_t recv_some(int fd, msghdr* msg, int flags) {
+  ssize_t r;
+  do {
+    r = io().recvmsg(fd, msg, flags);
+  } while (r < 0 && errno == EINTR);
+  return r;
+}
 
 bool send_all(int fd, const char* p, std::size_t n) {
   while (n > 0) {
-    const ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
+    iovec iov{const_cast<char*>(p), n};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    const ssize_t w = send_some(fd, &msg);
     if (w < 0) {
-      if (errno == EINTR) continue;
       if (errno == EPIPE || errno == ECONNRESET) return false;
       throw std::system_error(errno, std::generic_category(), "braid: send to a worker");
     }
     p += w;
-    n -= static_cast<std::size_t>(w);
+    n -= std::min(n, static_cast<std::size_t>(w));
   }
   return true;
 }
 
 bool recv_all(int fd, char* p, std::size_t n) {
   while (n > 0) {
-    const ssize_t r = ::recv(fd, p, n, 0);
-    if (r < 0 && errno == EINTR) continue;
+    iovec iov{p, n};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    const ssize_t r = recv_some(fd, &msg, 0);
     if (r <= 0) return false;
     p += r;
-    n -= static_cast<std::size_t>(r);
+    n -= std::min(n, static_cast<std::size_t>(r));
   }
   return true;
 }
 
+// Takes the descriptors a recvmsg brought (closing any beyond what a message may carry).
+void collect_fds(msghdr& msg, std::vector<int>* out) {
+  if ((msg.msg_flags & MSG_CTRUNC) != 0 && msg.msg_controllen == 0) return;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    if (c->cmsg_len < CMSG_LEN(0)) continue;
+    const std::size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (std::size_t i = 0; i < n; ++i) {
+      int received;
+      std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      if (out != nullptr) {
+        out->push_back(received);
+      } else {
+        ::close(received);
+      }
+    }
+  }
+}
+
+bool valid_header(const header& h) noexcept {
+  return h.kind >= static_cast<std::uint32_t>(kind::hello) &&
+         h.kind <= static_cast<std::uint32_t>(kind::fatal) && h.fds <= max_fds &&
+         h.size <= max_message_size;
+}
+
 }  // namespace
+
+const wire_io& system_wire_io() noexcept {
+  return system_io;
+}
+
+const wire_io* set_wire_io(const wire_io* replacement) noexcept {
+  return current_io.exchange(replacement != nullptr ? replacement : &system_io,
+                             std::memory_order_acq_rel);
+}
 
 bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
                   const std::vector<int>& fds) {
   if (fds.size() > max_fds) {
-    throw std::system_error(E2BIG, std::generic_category(), "braid: too many descriptors");
+    throw transfer_error("braid::multiprocessing: a message may carry at most " +
+                         std::to_string(max_fds) + " descriptors, not " +
+                         std::to_string(fds.size()));
+  }
+  if (body.size() > max_message_size) {
+    throw transfer_error("braid::multiprocessing: a message may carry at most " +
+                         std::to_string(max_message_size) + " bytes, not " +
+                         std::to_string(body.size()));
   }
   header h{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(fds.size()), id, body.size()};
   iovec iov[2];
@@ -64,16 +145,13 @@ bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
     c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
     std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
   }
-  ssize_t w;
-  do {
-    w = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
-  } while (w < 0 && errno == EINTR);
+  const ssize_t w = send_some(fd, &msg);
   if (w < 0) {
     if (errno == EPIPE || errno == ECONNRESET) return false;
     throw std::system_error(errno, std::generic_category(), "braid: send to a worker");
   }
   // The rest (if the socket took only part) goes without descriptors.
-  std::size_t sent = static_cast<std::size_t>(w);
+  std::size_t sent = std::min(static_cast<std::size_t>(w), sizeof h + body.size());
   if (sent < sizeof h) {
     if (!send_all(fd, reinterpret_cast<const char*>(&h) + sent, sizeof h - sent)) return false;
     sent = 0;
@@ -91,30 +169,35 @@ bool recv_message(int fd, header& h, std::string& body, std::vector<int>* fds) {
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
-  ssize_t r;
-  do {
-    r = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-  } while (r < 0 && errno == EINTR);
+  const ssize_t r = recv_some(fd, &msg, MSG_CMSG_CLOEXEC);
   if (r <= 0) return false;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    const std::size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (std::size_t i = 0; i < n; ++i) {
-      int received;
-      std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      if (fds != nullptr) {
-        fds->push_back(received);
-      } else {
-        ::close(received);
-      }
-    }
-  }
-  if (static_cast<std::size_t>(r) < sizeof h &&
-      !recv_all(fd, reinterpret_cast<char*>(&h) + r, sizeof h - static_cast<std::size_t>(r))) {
+  std::vector<int> received;
+  collect_fds(msg, &received);
+  const auto drop = [&] {
+    for (int d : received) ::close(d);
     return false;
+  };
+  const std::size_t got = std::min(static_cast<std::size_t>(r), sizeof h);
+  if (got < sizeof h && !recv_all(fd, reinterpret_cast<char*>(&h) + got, sizeof h - got)) {
+    return drop();
   }
-  body.resize(h.size);
-  return recv_all(fd, body.data(), body.size());
+  // Its descriptors ride on the header's first byte: all came with the first read.
+  if (!valid_header(h) || h.fds != received.size()) return drop();
+  // Grown as bytes arrive, never to a size the header merely claims.
+  body.clear();
+  for (auto left = static_cast<std::size_t>(h.size); left > 0;) {
+    const std::size_t step = std::min(left, std::size_t{1} << 20);
+    const std::size_t at = body.size();
+    body.resize(at + step);
+    if (!recv_all(fd, body.data() + at, step)) return drop();
+    left -= step;
+  }
+  if (fds != nullptr) {
+    fds->insert(fds->end(), received.begin(), received.end());
+  } else {
+    for (int d : received) ::close(d);
+  }
+  return true;
 }
 
 }  // namespace braid::multiprocessing::detail
@@ -126,7 +209,7 @@ message_reader::~message_reader() {
 }
 
 // Appends what one recvmsg brings (at least one byte, or false: end of stream, error, or
-// nothing there yet when not blocking).
+// nothing there yet when not blocking). Throws std::bad_alloc.
 bool message_reader::fill(int fd, bool block, std::size_t want) {
   if (begin_ == end_) {
     begin_ = end_ = 0;
@@ -135,8 +218,11 @@ bool message_reader::fill(int fd, bool block, std::size_t want) {
     end_ -= begin_;
     begin_ = 0;
   }
-  // Room for the whole message, so a large body is read once, straight into place.
-  const std::size_t capacity = std::max<std::size_t>(want, std::size_t{64} << 10);
+  // Room for the whole message, so a large body is read once, straight into place; but no more
+  // than 1 MiB beyond what has arrived, so memory grows only with the bytes actually sent,
+  // whatever size a header announces.
+  const std::size_t capacity = std::max<std::size_t>(
+      std::min<std::size_t>(want, end_ + (std::size_t{1} << 20)), std::size_t{64} << 10);
   if (buf_.size() < capacity) buf_.resize(capacity);
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * max_fds)];
   iovec iov{buf_.data() + end_, buf_.size() - end_};
@@ -145,58 +231,60 @@ bool message_reader::fill(int fd, bool block, std::size_t want) {
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
-  ssize_t r;
-  do {
-    r = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | (block ? 0 : MSG_DONTWAIT));
-  } while (r < 0 && errno == EINTR);
+  const ssize_t r = recv_some(fd, &msg, MSG_CMSG_CLOEXEC | (block ? 0 : MSG_DONTWAIT));
   if (r < 0) return false;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    const std::size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (std::size_t i = 0; i < n; ++i) {
-      int received;
-      std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      pending_fds_.push_back(received);
-    }
-  }
+  collect_fds(msg, &pending_fds_);
   if (r == 0) {
     errno = 0;  // the end of the stream, not "try again"
     return false;
   }
-  drained_ = static_cast<std::size_t>(r) < iov.iov_len;
-  end_ += static_cast<std::size_t>(r);
+  const std::size_t got = std::min(static_cast<std::size_t>(r), iov.iov_len);
+  drained_ = got < iov.iov_len;
+  end_ += got;
   return true;
 }
 
 message_reader::status message_reader::next(int fd, bool block, header& h, std::string_view& body,
                                             std::vector<int>* fds) {
-  for (;;) {
-    const std::size_t have = end_ - begin_;
-    std::size_t want = sizeof h;
-    if (have >= sizeof h) {
-      std::memcpy(&h, buf_.data() + begin_, sizeof h);
-      want += h.size;
-      if (have >= want) {
-        body = std::string_view(buf_.data() + begin_ + sizeof h, h.size);
-        begin_ += want;
-        const std::size_t n = std::min<std::size_t>(h.fds, pending_fds_.size());
-        for (std::size_t i = 0; i < n; ++i) {
-          if (fds != nullptr) {
-            fds->push_back(pending_fds_[i]);
-          } else {
-            ::close(pending_fds_[i]);
-          }
+  if (corrupt_) return status::corrupt;
+  try {
+    for (;;) {
+      const std::size_t have = end_ - begin_;
+      std::size_t want = sizeof h;
+      if (have >= sizeof h) {
+        std::memcpy(&h, buf_.data() + begin_, sizeof h);
+        // Descriptors ride on a header's first byte, so its own have all arrived by now.
+        if (!valid_header(h) || h.fds > pending_fds_.size()) {
+          corrupt_ = true;
+          return status::corrupt;
         }
-        pending_fds_.erase(pending_fds_.begin(),
-                           pending_fds_.begin() + static_cast<std::ptrdiff_t>(n));
-        return status::message;
+        want += static_cast<std::size_t>(h.size);
+        if (have >= want) {
+          body =
+              std::string_view(buf_.data() + begin_ + sizeof h, static_cast<std::size_t>(h.size));
+          begin_ += want;
+          const std::size_t n = h.fds;
+          for (std::size_t i = 0; i < n; ++i) {
+            if (fds != nullptr) {
+              fds->push_back(pending_fds_[i]);
+            } else {
+              ::close(pending_fds_[i]);
+            }
+          }
+          pending_fds_.erase(pending_fds_.begin(),
+                             pending_fds_.begin() + static_cast<std::ptrdiff_t>(n));
+          return status::message;
+        }
+      }
+      if (!block && drained_) return status::need_more;
+      if (!fill(fd, block, want)) {
+        if (!block && (errno == EAGAIN || errno == EWOULDBLOCK)) return status::need_more;
+        return status::closed;
       }
     }
-    if (!block && drained_) return status::need_more;
-    if (!fill(fd, block, want)) {
-      if (!block && (errno == EAGAIN || errno == EWOULDBLOCK)) return status::need_more;
-      return status::closed;
-    }
+  } catch (const std::bad_alloc&) {  // no room for the body it announces
+    corrupt_ = true;
+    return status::corrupt;
   }
 }
 

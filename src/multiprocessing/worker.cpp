@@ -177,7 +177,7 @@ std::exception_ptr decode_remote_error(std::string_view body) {
   }
 }
 
-int run_worker(int fd) noexcept {
+int run_worker(int fd, pid_t parent) noexcept {
   try {
     message_reader in;
     header h;
@@ -196,10 +196,12 @@ int run_worker(int fd) noexcept {
     }
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     if (static_cast<worker_mode>(hello.mode) == worker_mode::pool) {
-      // A pool worker dies with the pool's manager thread (which spawned it), so a parent that
-      // crashes or is killed leaves no orphan workers behind.
+      // A pool worker dies with the pool's manager thread (which spawned it), or with the fork
+      // server (which ends with the pool), so a parent that crashes or is killed leaves no
+      // orphan workers behind.
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != static_cast<pid_t>(hello.parent)) return 0;
+      const pid_t expected = parent != 0 ? parent : static_cast<pid_t>(hello.parent);
+      if (::getppid() != expected) return 0;  // it died before prctl
     }
     if (!hello.init.empty()) {
       try {

@@ -1,5 +1,6 @@
 #include "braid/multiprocessing/process_pool_executor.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 
 #include "braid/futures/thread_pool_executor.hpp"
 #include "braid/futures/wait.hpp"
+#include "braid/multiprocessing/connection.hpp"
 #include "multiprocessing/leak_check.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -117,6 +119,17 @@ struct unsendable {
   template <class A>
   void load(A&) {}
 };
+
+std::size_t count_connections(std::vector<mp::connection> cs) {
+  return cs.size();
+}
+
+// `n` connections on /dev/null (each travels as a descriptor).
+std::vector<mp::connection> null_connections(std::size_t n) {
+  std::vector<mp::connection> cs;
+  for (std::size_t i = 0; i < n; ++i) cs.emplace_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  return cs;
+}
 
 }  // namespace
 
@@ -473,4 +486,137 @@ TEST_F(process_pool_executor_test, ForkStartMethodRefusesAThreadedProcess) {
   EXPECT_THROW(mp::process_pool_executor(1, {}, 0, mp::start_method::fork), mp::start_method_error);
   release.count_down();
   t.join();
+}
+
+// The pool's manager thread runs done-callbacks: destroying the pool there must not free the
+// state that thread still uses (ASan reported a heap-use-after-free in the manager's loop).
+TEST_F(process_pool_executor_test, DestroyedFromItsOwnDoneCallback) {
+  const std::size_t threads_before = mp::detail::thread_count();
+  auto* pool = new mp::process_pool_executor(1);
+  std::latch destroyed(1);
+  auto f = pool->submit(square, 2);
+  auto later = pool->submit(square, 3);  // still owed to its future after the pool is gone
+  f.add_done_callback([&] {
+    delete pool;  // on the manager thread (or here, if already done)
+    destroyed.count_down();
+  });
+  destroyed.wait();
+  EXPECT_EQ(f.result(), 4);
+  EXPECT_EQ(later.result(), 9);
+  // The manager thread finishes on its own: it reaps the worker, then frees the pool's state.
+  while (mp::detail::thread_count() > threads_before) std::this_thread::yield();
+}
+
+// More descriptors than one message may carry: that task's future fails with a typed error
+// (it used to stay counted as running for ever, so shutdown(true) never returned).
+TEST_F(process_pool_executor_test, ATaskWithTooManyDescriptorsFailsAndThePoolGoesOn) {
+  mp::process_pool_executor pool(1);
+  EXPECT_EQ(pool.submit(count_connections, null_connections(64)).result(), 64u);
+  auto f = pool.submit(count_connections, null_connections(65));
+  ASSERT_TRUE(f.wait_for(std::chrono::seconds(30)));
+  EXPECT_THROW(f.result(), mp::transfer_error);
+  EXPECT_EQ(pool.submit(square, 5).result(), 25);
+  pool.shutdown(true);
+}
+
+namespace {
+
+// Sets a signal's disposition for a scope.
+class scoped_disposition {
+ public:
+  scoped_disposition(int sig, void (*handler)(int)) : sig_(sig) {
+    struct sigaction sa {};
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(sig_, &sa, &old_);
+  }
+  ~scoped_disposition() { ::sigaction(sig_, &old_, nullptr); }
+  scoped_disposition(const scoped_disposition&) = delete;
+  scoped_disposition& operator=(const scoped_disposition&) = delete;
+
+ private:
+  int sig_;
+  struct sigaction old_ {};
+};
+
+// In the worker: whether SIGTERM and SIGINT act by default and SIGUSR1 is not blocked.
+bool signals_are_default() {
+  struct sigaction term {
+  }, intr{};
+  ::sigaction(SIGTERM, nullptr, &term);
+  ::sigaction(SIGINT, nullptr, &intr);
+  sigset_t mask;
+  ::sigprocmask(SIG_SETMASK, nullptr, &mask);
+  return term.sa_handler == SIG_DFL && intr.sa_handler == SIG_DFL &&
+         sigismember(&mask, SIGUSR1) == 0;
+}
+
+std::vector<mp::start_method> usable_start_methods() {
+  std::vector<mp::start_method> methods{mp::start_method::spawn};
+  if (mp::detail::thread_count() == 1) methods.push_back(mp::start_method::fork);
+  return methods;
+}
+
+}  // namespace
+
+// With SIGCHLD ignored the kernel reaps children itself and waitpid fails (ECHILD): a dead
+// worker's exit status is then unknown, and must be reported as such, not as garbage.
+TEST_F(process_pool_executor_test, AnIgnoredSigchldMakesTheExitStatusUnknownNotGarbage) {
+  for (const mp::start_method method : usable_start_methods()) {
+    scoped_disposition ignore(SIGCHLD, SIG_IGN);
+    mp::process_pool_options options;
+    options.max_workers = 1;
+    options.method = method;
+    mp::process_pool_executor pool(std::move(options));
+    try {
+      pool.submit([] { std::exit(3); }).result();
+      ADD_FAILURE() << "no exception";
+    } catch (const mp::worker_died& e) {
+      EXPECT_EQ(e.signal(), 0) << e.what();
+      if (method == mp::start_method::fork) {  // the fork server reaps its workers itself
+        EXPECT_TRUE(e.exit_status_known()) << e.what();
+        EXPECT_EQ(e.exit_code(), 3) << e.what();
+      } else {
+        EXPECT_FALSE(e.exit_status_known()) << e.what();
+        EXPECT_EQ(e.exit_code(), -1) << e.what();
+        EXPECT_NE(std::string(e.what()).find("exit status is unknown"), std::string::npos)
+            << e.what();
+      }
+    }
+    EXPECT_EQ(pool.submit(square, 6).result(), 36);  // the pool goes on
+    pool.shutdown(true);                             // and stops without hanging
+  }
+}
+
+// Workers must not inherit the parent's ignored signals or signal mask: an ignored SIGTERM
+// made terminate_workers() wait for ever.
+TEST_F(process_pool_executor_test, WorkersStartWithDefaultSignalsAndAnEmptyMask) {
+  for (const mp::start_method method : usable_start_methods()) {
+    scoped_disposition ignore_term(SIGTERM, SIG_IGN), ignore_int(SIGINT, SIG_IGN);
+    sigset_t usr1, old;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    ::sigprocmask(SIG_BLOCK, &usr1, &old);
+    {
+      mp::process_pool_options options;
+      options.max_workers = 1;
+      options.method = method;
+      mp::process_pool_executor pool(std::move(options));
+      const bool defaults = pool.submit(signals_are_default).result();
+      EXPECT_TRUE(defaults);
+      if (defaults) {  // else SIGTERM is ignored and terminate_workers() would never return
+        const std::string gate = temp_path("never-sig");
+        auto stuck = pool.submit(wait_for_file, gate);
+        while (!stuck.running()) std::this_thread::yield();
+        pool.terminate_workers();
+        try {
+          stuck.result();
+          ADD_FAILURE() << "no exception";
+        } catch (const mp::worker_died& e) {
+          EXPECT_EQ(e.signal(), SIGTERM) << e.what();
+        }
+      }
+    }
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  }
 }

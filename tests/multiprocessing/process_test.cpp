@@ -1,11 +1,13 @@
 #include "braid/multiprocessing/process.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -85,4 +87,27 @@ TEST_F(process_test, ExitCodeOfStdExit) {
   p.start();
   p.join();
   EXPECT_EQ(p.exitcode(), 4);
+}
+
+TEST_F(process_test, ACallWithTooManyDescriptorsIsRefusedByStart) {
+  std::vector<mp::connection> cs;
+  for (int i = 0; i < 65; ++i) cs.emplace_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  mp::process p([](std::vector<mp::connection>) {}, std::move(cs));
+  EXPECT_THROW(p.start(), mp::transfer_error);
+  EXPECT_EQ(p.pid(), -1);
+}
+
+// With SIGCHLD ignored the kernel reaps the child itself: its exit code cannot be known.
+TEST_F(process_test, AnIgnoredSigchldGivesAnUnknownExitcode) {
+  struct sigaction ignore {
+  }, old{};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  ::sigaction(SIGCHLD, &ignore, &old);
+  mp::process p([] { std::exit(3); });
+  p.start();
+  p.join();
+  ::sigaction(SIGCHLD, &old, nullptr);
+  EXPECT_EQ(p.exitcode(), mp::process::exitcode_unknown);
+  EXPECT_FALSE(p.is_alive());
 }

@@ -1,14 +1,18 @@
 #include "braid/multiprocessing/synchronize.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <exception>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "braid/multiprocessing/errors.hpp"
 #include "braid/multiprocessing/process.hpp"
+#include "braid/multiprocessing/process_pool_executor.hpp"
+#include "braid/multiprocessing/queue.hpp"
 #include "braid/multiprocessing/value.hpp"
 #include "braid/threading/current_thread.hpp"
 #include "multiprocessing/leak_check.hpp"
@@ -168,4 +172,239 @@ TEST_F(synchronize_test, ConditionWaitForAPredicateSetByAChild) {
   c.release();
   p.join();
   c.acquire();  // the guard releases it again
+}
+
+// Every shared primitive used from pool workers, under both start methods. Fork-method workers
+// used to be started with a raw clone(2) that skipped glibc's fork bookkeeping: they kept the
+// fork server's thread id and had no robust-mutex list, so releases threw (and mutex_guard
+// terminated), sibling workers shared an rlock, and a worker dying with a lock never gave it up.
+namespace {
+
+bool lock_and_release(mp::lock l) {
+  if (!l.acquire(true, 30s)) return false;
+  l.release();
+  return true;
+}
+std::string release_unheld(mp::lock l) {
+  try {
+    l.release();
+    return "released";
+  } catch (const braid::futures::invalid_state_error&) {
+    return "invalid_state_error";
+  }
+}
+bool hold_rlock_until(mp::rlock r, mp::event held, mp::event done) {
+  r.acquire();
+  r.acquire();  // reentrant
+  r.release();
+  held.set();
+  const bool ok = done.wait(30s);
+  r.release();
+  return ok;
+}
+bool try_rlock(mp::rlock r) {
+  const bool got = r.acquire(false);
+  if (got) r.release();
+  return got;
+}
+bool wait_event(mp::event e) {
+  return e.wait(30s);
+}
+void put_items(mp::queue<int> q, int n) {
+  for (int i = 0; i < n; ++i) q.put(i);
+}
+int sum_items(mp::queue<int> q, int n) {
+  int sum = 0;
+  for (int i = 0; i < n; ++i) sum += q.get();
+  return sum;
+}
+void fill_array(mp::array<int> a) {
+  mp::lock_view l = a.get_lock();
+  mp::lock_guard g(l);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<int>(i) * 2;
+}
+void die_holding_rlock(mp::rlock r, mp::event held) {
+  r.acquire();
+  held.set();
+  std::abort();
+}
+void die_holding_value(mp::value<int> v, mp::event held) {
+  v.get_lock().acquire();
+  held.set();
+  std::abort();
+}
+int read_value(mp::value<int> v) {
+  return v.get();
+}
+
+class start_methods_test : public synchronize_test,
+                           public ::testing::WithParamInterface<mp::start_method> {
+ protected:
+  void SetUp() override {
+    synchronize_test::SetUp();
+    if (IsSkipped()) return;
+    if (GetParam() == mp::start_method::fork && mp::detail::thread_count() != 1) {
+      GTEST_SKIP() << "a runtime thread exists";
+    }
+    braid::threading::set_excepthook([this](const braid::threading::excepthook_args& a) {
+      try {
+        std::rethrow_exception(a.exception);
+      } catch (const mp::owner_died&) {
+        ++owner_died_reports;
+      } catch (...) {
+      }
+    });
+  }
+  void TearDown() override {
+    braid::threading::set_excepthook({});
+    synchronize_test::TearDown();
+  }
+  mp::process_pool_options options() const {
+    mp::process_pool_options o;
+    o.max_workers = 2;
+    o.method = GetParam();
+    o.max_in_flight_per_worker = 1;  // a blocked task never holds up another
+    return o;
+  }
+  int owner_died_reports = 0;
+};
+
+std::string method_name(const ::testing::TestParamInfo<mp::start_method>& info) {
+  return info.param == mp::start_method::fork ? "fork" : "spawn";
+}
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(methods, start_methods_test,
+                         ::testing::Values(mp::start_method::spawn, mp::start_method::fork),
+                         method_name);
+
+TEST_P(start_methods_test, LockIsTakenAndReleasedInAWorker) {
+  mp::process_pool_executor pool(options());
+  mp::lock l;
+  EXPECT_TRUE(pool.submit(lock_and_release, l).result());
+  EXPECT_TRUE(pool.submit(lock_and_release, l).result());
+  EXPECT_EQ(pool.submit(release_unheld, l).result(), "invalid_state_error");
+  EXPECT_TRUE(l.acquire(false));  // not left held by a worker
+  EXPECT_EQ(pool.submit(release_unheld, l).result(), "invalid_state_error");  // not the owner
+  l.release();
+}
+
+TEST_P(start_methods_test, TwoSiblingWorkersNeverHoldTheSameRlock) {
+  mp::process_pool_executor pool(options());
+  mp::rlock r;
+  mp::event held, done;
+  auto holder = pool.submit(hold_rlock_until, r, held, done);
+  ASSERT_TRUE(held.wait(30s));
+  EXPECT_FALSE(pool.submit(try_rlock, r).result());  // on the other worker
+  EXPECT_FALSE(r.acquire(false));
+  done.set();
+  EXPECT_TRUE(holder.result());
+  EXPECT_TRUE(pool.submit(try_rlock, r).result());
+  EXPECT_TRUE(r.acquire(false));
+  r.release();
+}
+
+TEST_P(start_methods_test, ValueAndArrayLocksCountExactly) {
+  mp::process_pool_executor pool(options());
+  mp::value<long> counter(0);
+  auto a = pool.submit(add_many, counter, 2000);
+  auto b = pool.submit(add_many, counter, 2000);
+  a.result();
+  b.result();
+  EXPECT_EQ(counter.get(), 4000);
+  mp::array<int> arr(4, 0);
+  pool.submit(fill_array, arr).result();
+  EXPECT_EQ((std::vector<int>{arr[0], arr[1], arr[2], arr[3]}), (std::vector<int>{0, 2, 4, 6}));
+}
+
+TEST_P(start_methods_test, EventsCrossBothWays) {
+  mp::process_pool_executor pool(options());
+  mp::event to_parent, to_worker;
+  pool.submit(set_event, to_parent).result();
+  EXPECT_TRUE(to_parent.wait(30s));
+  auto waiting = pool.submit(wait_event, to_worker);
+  to_worker.set();
+  EXPECT_TRUE(waiting.result());
+}
+
+TEST_P(start_methods_test, SemaphoreCountsAcrossWorkers) {
+  mp::process_pool_executor pool(options());
+  mp::semaphore s(0), done(0);
+  auto taker = pool.submit(take_and_post, s, done);
+  s.release();
+  taker.result();
+  EXPECT_TRUE(done.acquire(true, 30s));
+  EXPECT_EQ(s.get_value(), 0u);
+}
+
+TEST_P(start_methods_test, BarrierReleasesTheParentAndTwoWorkers) {
+  mp::process_pool_executor pool(options());
+  mp::barrier b(3);
+  mp::array<int> seen(2, 0);
+  auto w0 = pool.submit(wait_at, b, seen, 0);
+  auto w1 = pool.submit(wait_at, b, seen, 1);
+  const std::size_t mine = b.wait(30s);
+  w0.result();
+  w1.result();
+  std::vector<int> all{seen[0], seen[1], static_cast<int>(mine) + 1};
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, (std::vector<int>{1, 2, 3}));
+  EXPECT_FALSE(b.broken());
+}
+
+TEST_P(start_methods_test, ConditionNotifiedFromAWorker) {
+  mp::process_pool_executor pool(options());
+  mp::condition c;
+  mp::value<int> ready(0);
+  {
+    mp::lock_guard g(c);
+    auto notifier = pool.submit(notify_when_ready, c, ready);
+    EXPECT_TRUE(c.wait_for([&] { return ready.get() == 1; }, 30s));
+    c.release();
+    notifier.result();
+    c.acquire();
+  }
+}
+
+TEST_P(start_methods_test, QueueCarriesItemsBetweenWorkers) {
+  mp::process_pool_executor pool(options());
+  mp::queue<int> q;
+  auto consumer = pool.submit(sum_items, q, 100);
+  pool.submit(put_items, q, 100).result();
+  EXPECT_EQ(consumer.result(), 4950);
+  EXPECT_TRUE(q.empty());
+}
+
+TEST_P(start_methods_test, ALockWhoseWorkerDiedIsRecovered) {
+  mp::process_pool_executor pool(options());
+  mp::lock l;
+  mp::event held;
+  EXPECT_THROW(pool.submit(die_holding, l, held).result(), mp::worker_died);
+  EXPECT_TRUE(held.is_set());
+  EXPECT_TRUE(l.acquire(true, 30s));
+  l.release();
+  EXPECT_EQ(owner_died_reports, 1);
+  EXPECT_TRUE(pool.submit(lock_and_release, l).result());
+}
+
+TEST_P(start_methods_test, AnRlockWhoseWorkerDiedIsRecoveredByASibling) {
+  mp::process_pool_executor pool(options());
+  mp::rlock r;
+  mp::event held;
+  EXPECT_THROW(pool.submit(die_holding_rlock, r, held).result(), mp::worker_died);
+  EXPECT_TRUE(held.is_set());
+  EXPECT_TRUE(pool.submit(try_rlock, r).result());  // recovered in the worker
+  EXPECT_TRUE(r.acquire(false));
+  r.release();
+}
+
+TEST_P(start_methods_test, AValueWhoseWorkerDiedHoldingItsLockIsRecovered) {
+  mp::process_pool_executor pool(options());
+  mp::value<int> v(7);
+  mp::event held;
+  EXPECT_THROW(pool.submit(die_holding_value, v, held).result(), mp::worker_died);
+  EXPECT_EQ(v.get(), 7);  // mutex_guard takes over the dead worker's lock
+  EXPECT_EQ(owner_died_reports, 1);
+  EXPECT_EQ(pool.submit(read_value, v).result(), 7);
 }

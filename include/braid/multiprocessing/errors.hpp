@@ -36,19 +36,29 @@ class remote_error : public braid::error {
 /// finished. Only the tasks that worker was running fail with it; the pool replaces the worker.
 class worker_died : public braid::error {
  public:
-  worker_died(pid_t pid, int signal, int exit_code, const std::string& text)
-      : braid::error(text), pid_(pid), signal_(signal), exit_code_(exit_code) {}
+  worker_died(pid_t pid, int signal, int exit_code, const std::string& text,
+              bool exit_status_known = true)
+      : braid::error(text),
+        pid_(pid),
+        signal_(signal),
+        exit_code_(exit_code),
+        known_(exit_status_known) {}
   /// The process id of the dead worker.
   pid_t pid() const noexcept { return pid_; }
-  /// The signal that killed it (SIGSEGV, SIGKILL, ...), or 0 if it exited.
+  /// The signal that killed it (SIGSEGV, SIGKILL, ...), or 0 if it exited or if unknown.
   int signal() const noexcept { return signal_; }
-  /// Its exit code if it exited, or -1 if a signal killed it.
+  /// Its exit code if it exited, or -1 if a signal killed it or if unknown.
   int exit_code() const noexcept { return exit_code_; }
+  /// False if how it ended cannot be known: the program ignores SIGCHLD (SIG_IGN or
+  /// SA_NOCLDWAIT), so the kernel reaped the worker itself. signal() is then 0 and exit_code()
+  /// -1.
+  bool exit_status_known() const noexcept { return known_; }
 
  private:
   pid_t pid_;
   int signal_;
   int exit_code_;
+  bool known_;
 };
 
 /// The process pool cannot run work any more: a worker's initializer threw, the worker binary

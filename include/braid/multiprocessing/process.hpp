@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -34,8 +35,9 @@ class process {
   process& operator=(process&& other) noexcept;
   ~process();
 
-  /// Starts the child. Throws futures::invalid_state_error if already started;
-  /// std::system_error if the process cannot be started.
+  /// Starts the child. Throws futures::invalid_state_error if already started; transfer_error
+  /// (nothing started) if the call carries more than 64 descriptors; std::system_error if the
+  /// process cannot be started.
   void start();
   /// Waits for the child to end. Throws invalid_state_error if it was not started.
   void join();
@@ -47,8 +49,12 @@ class process {
   void terminate();
   void kill();
   /// The exit code once the child ended and was joined (or seen dead by is_alive): 0 success,
-  /// 1 the target threw, -N killed by signal N; nullopt before that.
+  /// 1 the target threw, -N killed by signal N, exitcode_unknown if the program ignores SIGCHLD
+  /// (the kernel then reaps the child itself, so how it ended cannot be known); nullopt before
+  /// that.
   std::optional<int> exitcode() const noexcept { return exitcode_; }
+  /// The exitcode() of a child whose exit status is unknown (SIGCHLD ignored).
+  static constexpr int exitcode_unknown = std::numeric_limits<int>::min();
   /// The child's process id, or -1 before start().
   pid_t pid() const noexcept { return pid_; }
 

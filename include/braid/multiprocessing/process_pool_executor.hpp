@@ -68,7 +68,10 @@ struct process_map_options {
 /// futures are ordinary futures::future<R>: waitable, cancellable while queued, usable with
 /// futures::wait/as_completed, awaitable from coroutines, and asyncio::run_in_executor takes it.
 ///
-/// Thread-safe. Must not be destroyed from a done-callback of one of its own futures.
+/// Thread-safe. It may be destroyed from a done-callback of one of its own futures (which runs
+/// on the pool's manager thread): the destructor cannot wait there, so the remaining work goes
+/// on and the manager thread stops and reaps the workers, then frees the pool's state, on its
+/// own.
 class process_pool_executor {
  public:
   /// `max_workers` 0 means cpu_count(). Throws start_method_error for start_method::fork in a
@@ -77,7 +80,8 @@ class process_pool_executor {
                                  std::size_t max_tasks_per_child = 0,
                                  start_method method = start_method::spawn);
   explicit process_pool_executor(process_pool_options options);
-  /// shutdown(wait = true): runs what is queued, then stops and reaps every worker.
+  /// shutdown(wait = true): runs what is queued, then stops and reaps every worker. From a
+  /// done-callback of its own futures, returns at once (see the class). Never throws.
   ~process_pool_executor();
   process_pool_executor(const process_pool_executor&) = delete;
   process_pool_executor& operator=(const process_pool_executor&) = delete;
@@ -87,7 +91,10 @@ class process_pool_executor {
   ///
   /// The future holds: the result; remote_error if the task threw (type name, message, stack);
   /// worker_died if its worker died while running it (after max_retries restarts);
-  /// broken_process_pool if the pool broke; cancelled_error if cancelled while queued.
+  /// broken_process_pool if the pool broke; cancelled_error if cancelled while queued;
+  /// transfer_error if the call carries more than 64 descriptors (connections), could not be
+  /// sent to its worker, or its worker sent something that is not a valid message (the worker
+  /// is then killed and replaced, and its tasks fail so, without retries).
   /// Cancellation: cancel() succeeds only while the task waits in the pool's queue; once sent
   /// to a worker (running, or pipelined behind a running task) it cannot be cancelled.
   /// Throws: a type that cannot travel is a compile error; what an argument's serialisation
@@ -168,7 +175,7 @@ class process_pool_executor {
   }
 
   struct impl;
-  std::unique_ptr<impl> impl_;
+  std::shared_ptr<impl> impl_;  // shared with the manager thread
 };
 
 }  // namespace braid::multiprocessing

@@ -18,7 +18,10 @@ namespace braid::multiprocessing {
 ///   otherwise start_method_error) braid forks one helper process, a snapshot of the program at
 ///   that moment; workers are forked from that single-threaded helper, so no worker ever inherits
 ///   a lock held by another thread. Cheaper starts, and workers see the program's state as it was
-///   when the pool was created.
+///   when the pool was created. Workers are the helper's children (it reaps them for the pool).
+///
+/// Either way a worker starts with every signal at its default action and none blocked.
+
 enum class start_method { spawn, fork };
 
 namespace detail {

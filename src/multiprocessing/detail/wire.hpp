@@ -2,6 +2,9 @@
 // Messages between a parent and a worker over a connected AF_UNIX stream socket: a fixed header,
 // the body, and optionally descriptors (SCM_RIGHTS) riding on the header's first byte.
 
+#include <sys/socket.h>
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -18,6 +21,25 @@ enum class kind : std::uint32_t {
   fatal = 5,    // worker -> parent: the worker cannot run tasks (mismatch, initializer threw)
 };
 
+/// The most descriptors one message may carry.
+inline constexpr std::size_t max_message_fds = 64;
+/// The largest body a message may have: a header announcing more is corrupt (stray bytes on the
+/// socket), never a size to allocate.
+inline constexpr std::uint64_t max_message_size = std::uint64_t{1} << 32;
+
+/// The system calls the wire code makes, as a seam: tests replace them to inject short reads
+/// and writes, EINTR, errors and garbage. Each behaves as recvmsg(2) / sendmsg(2).
+struct wire_io {
+  ssize_t (*recvmsg)(int fd, msghdr* msg, int flags);
+  ssize_t (*sendmsg)(int fd, const msghdr* msg, int flags);
+};
+/// The real system calls.
+const wire_io& system_wire_io() noexcept;
+/// Makes `io` (which must outlive its use) the I/O of every later call in this process, and
+/// returns the previous one. Thread-safe (atomic), but meant for tests: swap it while no
+/// message is being read or written.
+const wire_io* set_wire_io(const wire_io* io) noexcept;
+
 struct header {
   std::uint32_t kind = 0;
   std::uint32_t fds = 0;
@@ -26,12 +48,15 @@ struct header {
 };
 
 /// Sends one message, blocking until it is all written. Returns false if the peer is gone
-/// (EPIPE, ECONNRESET); throws std::system_error on other errors. Never raises SIGPIPE.
+/// (EPIPE, ECONNRESET); throws transfer_error (nothing sent) for more than max_message_fds
+/// descriptors, std::system_error on other errors. Never raises SIGPIPE.
 bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
                   const std::vector<int>& fds = {});
 
-/// Receives one message. Returns false on a clean end of stream before a message starts or on
-/// a broken one (the peer died); received descriptors are appended to `fds` (close-on-exec).
+/// Receives one message. Returns false on a clean end of stream before a message starts, on
+/// a broken one (the peer died) or on a corrupt header (more than max_message_size bytes or
+/// max_message_fds descriptors); received descriptors are appended to `fds` (close-on-exec).
+/// Throws std::bad_alloc only.
 bool recv_message(int fd, header& h, std::string& body, std::vector<int>* fds);
 
 /// Reads messages from one socket through a buffer: one recvmsg usually brings a whole message
@@ -41,7 +66,10 @@ bool recv_message(int fd, header& h, std::string& body, std::vector<int>* fds);
 /// Not thread-safe: one reader per socket, used by one thread at a time.
 class message_reader {
  public:
-  enum class status { message, need_more, closed };
+  /// `corrupt`: the stream holds something that is not a message (an unknown kind, more than
+  /// max_message_size bytes or max_message_fds descriptors, descriptors missing); the stream
+  /// cannot be resynchronised, so every later call returns `corrupt` too.
+  enum class status { message, need_more, closed, corrupt };
   message_reader() = default;
   message_reader(const message_reader&) = delete;
   message_reader& operator=(const message_reader&) = delete;
@@ -49,7 +77,8 @@ class message_reader {
 
   /// The next message: `h` and `body` (valid until the next call) and, if `fds` is not null,
   /// its descriptors appended there (else closed). With `block` false, returns need_more
-  /// instead of waiting. `closed` at the end of the stream or on a broken one.
+  /// instead of waiting. `closed` at the end of the stream or on a broken one. Never throws
+  /// (a body it cannot allocate room for is `corrupt`).
   /// Without blocking, a read that did not fill the buffer is taken to have drained the
   /// socket: later calls return need_more without another recvmsg until rearm() (call it when
   /// poll reports the socket readable).
@@ -61,6 +90,7 @@ class message_reader {
   std::vector<char> buf_;
   std::size_t begin_ = 0, end_ = 0;
   bool drained_ = false;
+  bool corrupt_ = false;
   std::vector<int> pending_fds_;
 };
 

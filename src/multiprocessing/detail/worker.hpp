@@ -29,16 +29,24 @@ struct child {
   int pidfd = -1;
 };
 
-/// Forks workers from a process that was single-threaded when the pool was created.
+/// Forks workers from a process that was single-threaded when the pool was created. The workers
+/// are the server's children (started with a real fork(), so glibc's per-thread state, which
+/// robust process-shared mutexes rely on, is right in them): the server reaps them and reports
+/// how they ended through wait(). Thread-safe (one request at a time).
 class fork_server {
  public:
-  /// Throws start_method_error if this process runs more than one thread.
+  /// Throws start_method_error if this process runs more than one thread; std::system_error if
+  /// the server cannot be started.
   fork_server();
+  /// Ends the server (it sees the end of its stream) and reaps it.
   ~fork_server();
   fork_server(const fork_server&) = delete;
   fork_server& operator=(const fork_server&) = delete;
-  /// A new worker, a child of this process (CLONE_PARENT). Throws std::system_error.
+  /// A new worker. Throws std::system_error.
   child start_worker();
+  /// Waits for the worker `pid` (started here) to end and describes how, as reap() does. False
+  /// if that cannot be known (the server is gone). Never throws.
+  bool wait(pid_t pid, int& signal, int& exit_code) noexcept;
 
  private:
   std::mutex mutex_;
@@ -57,14 +65,18 @@ std::string encode_hello(worker_mode mode, const remote_call& initializer);
 int open_pidfd(pid_t pid) noexcept;
 int signal_pidfd(int pidfd, int signal) noexcept;
 
-/// Runs the worker protocol on `fd`; returns the exit code. Never throws.
-int run_worker(int fd) noexcept;
+/// Runs the worker protocol on `fd`; returns the exit code. A pool worker exits if its parent is
+/// not `parent` (0: the pool's process, named in the hello message). Never throws.
+int run_worker(int fd, pid_t parent = 0) noexcept;
 
 /// Builds the error the parent stores for a task that threw in the worker.
 std::exception_ptr decode_remote_error(std::string_view body);
 
-/// Waits for `pid` (EINTR-safe) and describes how it ended: sets signal (0 if it exited) and
-/// exit code (-1 if signalled).
-void reap(pid_t pid, int& signal, int& exit_code) noexcept;
+/// Waits for the child `pid` (EINTR-safe) and describes how it ended: sets signal (0 if it
+/// exited) and exit code (-1 if signalled). Returns false (signal 0, exit code -1) if the status
+/// is unknown: with SIGCHLD ignored the kernel reaps children itself (waitpid fails, ECHILD).
+bool reap(pid_t pid, int& signal, int& exit_code) noexcept;
+/// reap(), or server->wait() for a worker started by a fork server.
+bool reap_child(fork_server* server, pid_t pid, int& signal, int& exit_code) noexcept;
 
 }  // namespace braid::multiprocessing::detail
