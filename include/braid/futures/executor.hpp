@@ -25,14 +25,14 @@ struct executor_probe {
 }  // namespace detail
 
 /// The one executor interface (Python's concurrent.futures.Executor), satisfied by
-/// thread_pool_executor (and every futures::executor), multiprocessing::process_pool_executor and
-/// the MPI executor: `submit(fn, args...)` returning a futures::future, `shutdown(wait,
-/// cancel_futures)`, `max_workers()`, and the lazy `map` / `map_unordered` ranges with Python's
-/// semantics. Generic code (asyncio::run_in_executor, braid compare's models) is written once
-/// against it: `template <futures::executor_like E> void f(E& executor)`.
+/// thread_pool_executor (and every futures::executor) and multiprocessing::process_pool_executor,
+/// and meant for every executor to come: `submit(fn, args...)` returning a futures::future,
+/// `shutdown(wait, cancel_futures)`, `max_workers()`, and the lazy `map` / `map_unordered` ranges
+/// with Python's semantics. Generic code (asyncio::run_in_executor, braid compare's models) is
+/// written once against it: `template <futures::executor_like E> void f(E& executor)`.
 ///
-/// What each executor accepts as `fn` differs: in-process executors take any callable, process
-/// and MPI executors a function they can name in another process (a plain function, a
+/// What each executor accepts as `fn` differs: in-process executors take any callable,
+/// out-of-process executors a function they can name in another process (a plain function, a
 /// captureless lambda or an empty function object) with arguments that cereal can serialise;
 /// a call that cannot travel is a compile error at the submit.
 template <class E>
