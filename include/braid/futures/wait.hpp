@@ -46,8 +46,8 @@ template <class Range>
 using range_future_t = std::decay_t<decltype(*std::begin(std::declval<const Range&>()))>;
 
 /// For each of `ids`, whether it is the first occurrence of its value. Empty when all are
-/// distinct (the common case, found in one pass when the ids are in increasing order, as pooled
-/// states allocated one after another usually are; otherwise by sorting a copy).
+/// distinct (the common case, found in one pass when the ids are monotonic, as pooled states
+/// allocated one after another usually are; otherwise by sorting a copy).
 std::vector<bool> first_occurrences(const std::vector<const void*>& ids);
 
 /// The distinct futures of `fs`, in first-seen order: a future listed twice is waited for and
