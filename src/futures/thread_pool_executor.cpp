@@ -191,6 +191,7 @@ struct thread_pool_executor::impl {
   void wake_one() {
     wake_epoch.fetch_add(1, std::memory_order_seq_cst);
     threading::detail::futex_wake(wake_epoch, 1);
+    detail::woke_a_sleeper = true;  // a result() that follows should park, not spin
   }
 
   void wake_all() {
