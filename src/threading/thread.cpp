@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "braid/threading/current_thread.hpp"
@@ -94,8 +95,11 @@ void thread::start() {
   try {
     std::lock_guard<std::mutex> guard(state_->handle_mutex);
     state_->handle = std::thread(run_thread, state_);
-  } catch (...) {
+  } catch (const std::system_error& e) {
     state_->started.store(false, std::memory_order_release);  // never ran: may be started again
+    throw os_error(e.code(), "braid::threading::thread: could not start a thread");
+  } catch (...) {
+    state_->started.store(false, std::memory_order_release);
     throw;
   }
   state_->running.wait();

@@ -100,7 +100,8 @@ class thread {
   virtual ~thread();
 
   /// Starts the thread and returns once it is running, so ident() and native_id() are known.
-  /// Throws thread_error if already started, std::system_error if the OS refuses a thread.
+  /// Throws thread_error if already started, os_error if the OS refuses a thread
+  /// (it may then be started again).
   void start();
 
   /// Blocks until the thread's callable has returned. Throws thread_error if the thread was not
