@@ -1,6 +1,5 @@
-// Ports seed guide 000 (/work/shared/seeds/000_01d08810b1854dae.txt, untitled, opening "Python
-// provides three primary ways ..."), section "4. Using ThreadPoolExecutor for Simpler Thread
-// Management":
+// Ports seed guide 000 (untitled, opening "Python provides three primary ways ..."), section
+// "4. Using ThreadPoolExecutor for Simpler Thread Management":
 //
 //     from concurrent.futures import ThreadPoolExecutor
 //     def fetch_data(site):

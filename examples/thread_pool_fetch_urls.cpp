@@ -1,8 +1,7 @@
-// Ports seed guide 001 (/work/shared/seeds/001_fd30f4993382431f.txt, "Mastering Concurrency in
-// Python"), section "Advanced Tips": "Concurrent Futures: Use
-// concurrent.futures.ThreadPoolExecutor ... for a higher-level API", applied to the guide's
-// "Example 1: Threading for I/O-Bound Tasks" (see threads_fetch_urls.cpp
-// for the thread-per-URL version). The guide shows no code for the tip; in Python it would be:
+// Ports seed guide 001 ("Mastering Concurrency in Python"), section "Advanced Tips": "Concurrent
+// Futures: Use concurrent.futures.ThreadPoolExecutor ... for a higher-level API", applied to the
+// guide's "Example 1: Threading for I/O-Bound Tasks" (see threads_fetch_urls.cpp for the
+// thread-per-URL version). The guide shows no code for the tip; in Python it would be:
 //
 //     def fetch_url(url):
 //         response = requests.get(url)

@@ -1,6 +1,5 @@
-// Ports seed guide 004 (/work/shared/seeds/004_c9cde181c6a98d74.txt, "Understanding Python
-// Multitasking: Threads, Asyncio, and Multiprocessing"), section "Threads in Python",
-// "Example: Using Threads for I/O-bound Tasks":
+// Ports seed guide 004 ("Understanding Python Multitasking: Threads, Asyncio, and
+// Multiprocessing"), section "Threads in Python", "Example: Using Threads for I/O-bound Tasks":
 //
 //     def download_file(file_name):
 //         print(f"Starting download for {file_name}")

@@ -1,6 +1,6 @@
-// Ports seed guide 001 (/work/shared/seeds/001_fd30f4993382431f.txt, "Mastering Concurrency in
-// Python: Threading, Multiprocessing, and Asyncio Compared"), "Example 1: Threading for
-// I/O-Bound Tasks", with the try/except the guide adds under "Edge cases":
+// Ports seed guide 001 ("Mastering Concurrency in Python: Threading, Multiprocessing, and Asyncio
+// Compared"), "Example 1: Threading for I/O-Bound Tasks", with the try/except the guide adds under
+// "Edge cases":
 //
 //     def fetch_url(url):
 //         response = requests.get(url)

@@ -1,6 +1,5 @@
-// Ports the race-condition fix of seed guide 001 (/work/shared/seeds/001_fd30f4993382431f.txt,
-// "Mastering Concurrency in Python"), section "Common Pitfalls", "Race Conditions" (seed guides
-// 002 and 004 warn about the same trap):
+// Ports the race-condition fix of seed guide 001 ("Mastering Concurrency in Python"), section
+// "Common Pitfalls", "Race Conditions" (seed guides 002 and 004 warn about the same trap):
 //
 //     lock = threading.Lock(); with lock: shared_var += 1
 //

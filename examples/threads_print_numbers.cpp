@@ -1,5 +1,5 @@
-// Ports seed guide 000 (/work/shared/seeds/000_01d08810b1854dae.txt, untitled, opening "Python
-// provides three primary ways ..."), section "2. Using Threads in Python", "Basic Thread Example":
+// Ports seed guide 000 (untitled, opening "Python provides three primary ways ..."), section
+// "2. Using Threads in Python", "Basic Thread Example":
 //
 //     import threading
 //     def print_numbers():

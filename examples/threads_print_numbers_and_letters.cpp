@@ -1,6 +1,5 @@
-// Ports seed guide 002 (/work/shared/seeds/002_ee0506848d97dd53.txt, untitled: "concurrency and
-// parallelism ... threading, multiprocessing, and asynchronous programming"), section "Threading in
-// Python", "Example of Threading":
+// Ports seed guide 002 (untitled: "concurrency and parallelism ... threading, multiprocessing, and
+// asynchronous programming"), section "Threading in Python", "Example of Threading":
 //
 //     def print_numbers():
 //         for i in range(5):

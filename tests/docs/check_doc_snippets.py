@@ -4,7 +4,8 @@
 A fenced ```cpp block that defines `int main` is a program. It is compiled against the build
 tree's headers and libraries and run; if the next fenced block follows a line that is exactly
 "Output:", the program's standard output must equal it. Blocks without main (fragments) are
-skipped. This keeps documentation from drifting away from the code (style.md, anti-pattern 3).
+skipped here: snippets.py checks that every block, fragment or program, is the text of the
+compiled file (or region of one) its `<!-- snippet: ... -->` marker names.
 
 usage: check_doc_snippets.py --cxx CXX --include DIR --work DIR --lib LIB [--lib LIB...] FILE.md...
 """

@@ -76,10 +76,12 @@ class process_pool_executor {
  public:
   /// `max_workers` 0 means cpu_count(). Throws start_method_error for start_method::fork in a
   /// multi-threaded process; std::system_error if the pool's manager thread cannot start.
+  // [constructors]
   explicit process_pool_executor(std::size_t max_workers = 0, remote_call initializer = {},
                                  std::size_t max_tasks_per_child = 0,
                                  start_method method = start_method::spawn);
   explicit process_pool_executor(process_pool_options options);
+  // [end constructors]
   /// shutdown(wait = true): runs what is queued, then stops and reaps every worker. From a
   /// done-callback of its own futures, returns at once (see the class). Never throws.
   ~process_pool_executor();
