@@ -23,7 +23,7 @@ join_all_operation::join_all_operation(std::vector<task_base*> tasks, join_mode 
 
 join_all_operation::~join_all_operation() {
   unlink_all();
-  if (armed() && self_) self_->loop().cancel_timer(*this);
+  if (armed() && self_) detail::loop_access::cancel_timer(self_->loop(), *this);
 }
 
 void join_all_operation::unlink_all() noexcept {
@@ -49,7 +49,7 @@ bool join_all_operation::await_ready() noexcept {
 }
 
 bool join_all_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  self_ = event_loop::current()->running_task();
+  self_ = detail::loop_access::running_task(*event_loop::current());
   if (!self_->suspend(*this, h)) {
     if (mode_ == join_mode::fail_fast || mode_ == join_mode::settle) {
       // Cancelled before waiting: cancel the tasks and wait for them all the same.
@@ -67,7 +67,7 @@ bool join_all_operation::await_suspend(std::coroutine_handle<> h) noexcept {
   if (mode_ == join_mode::fail_fast && first_failure_ != npos) {
     for (task_base* t : tasks_) t->cancel();
   }
-  if (has_deadline_) self_->loop().add_timer(*this);
+  if (has_deadline_) detail::loop_access::add_timer(self_->loop(), *this);
   suspended_ = true;
   return true;
 }
@@ -87,7 +87,7 @@ void join_all_operation::on_done(std::size_t index) noexcept {
 void join_all_operation::finish() noexcept {
   woken_ = true;
   unlink_all();
-  if (armed()) self_->loop().cancel_timer(*this);
+  if (armed()) detail::loop_access::cancel_timer(self_->loop(), *this);
   self_->wake();
 }
 

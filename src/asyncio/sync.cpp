@@ -7,7 +7,7 @@ namespace braid::asyncio {
 
 namespace detail {
 bool park_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  task_ = event_loop::current()->running_task();
+  task_ = detail::loop_access::running_task(*event_loop::current());
   if (!task_->suspend(*this, h)) {
     cancelled_ = true;
     return false;

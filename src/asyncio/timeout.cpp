@@ -11,15 +11,15 @@ time_point running_loop_time() {
 
 timeout_scope::timeout_scope(time_point when) {
   event_loop& loop = event_loop::running();
-  task_ = loop.running_task();
+  task_ = detail::loop_access::running_task(loop);
   if (!task_) throw event_loop_error("a timeout scope must be used inside a task");
   cancelling_at_entry_ = task_->cancelling();
   deadline = when;
-  loop.add_timer(*this);
+  detail::loop_access::add_timer(loop, *this);
 }
 
 timeout_scope::~timeout_scope() {
-  if (armed()) task_->loop().cancel_timer(*this);
+  if (armed()) detail::loop_access::cancel_timer(task_->loop(), *this);
 }
 
 void timeout_scope::fire() noexcept {
@@ -28,7 +28,7 @@ void timeout_scope::fire() noexcept {
 }
 
 void timeout_scope::exit(std::exception_ptr error) {
-  if (armed()) task_->loop().cancel_timer(*this);
+  if (armed()) detail::loop_access::cancel_timer(task_->loop(), *this);
   if (fired_) {
     const unsigned remaining = task_->uncancel();
     if (error && remaining <= cancelling_at_entry_) {
