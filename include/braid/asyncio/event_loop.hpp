@@ -161,7 +161,7 @@ class event_loop {
   /// Runs `fn()` once `delay` has passed on the loop's clock (Python's call_later).
   template <class F>
   callback_handle call_later(duration delay, F&& fn) {
-    return call_at(time() + delay, std::forward<F>(fn));
+    return call_at(detail::add_delay(time(), delay), std::forward<F>(fn));
   }
   /// Runs `fn()` at `when` on the loop's clock (Python's call_at).
   template <class F>

@@ -41,7 +41,8 @@ task<wait_result<T>> wait(std::vector<task_handle<T>> tasks,
                     : when == return_when::first_exception ? detail::join_mode::first_exception
                                                            : detail::join_mode::all_completed;
   const bool has_deadline = timeout.has_value();
-  const time_point deadline = has_deadline ? event_loop::running().time() + *timeout : time_point{};
+  const time_point deadline =
+      has_deadline ? detail::add_delay(event_loop::running().time(), *timeout) : time_point{};
   detail::join_all_operation join(std::move(bases), mode, has_deadline, deadline);
   co_await join;
   wait_result<T> out;
