@@ -1,6 +1,7 @@
 #include "braid/asyncio/event_loop.hpp"
 
 #include <time.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -77,14 +78,19 @@ void event_loop::check_slow(std::int64_t start_ns, const detail::task_base* t) n
       impl_->slow_hook(info);
       return;
     }
-    std::string msg =
-        info.what + " blocked the event loop for " + std::to_string(elapsed / 1'000'000) + " ms";
-    if (!info.created_at.empty()) msg += "; created at " + info.created_at;
-    threading::report_unhandled(std::make_exception_ptr(event_loop_error(msg)),
-                                "event loop watchdog");
+    const std::string line = info.message() + "\n";
+    // One write, so concurrent loops' warnings do not interleave mid-line.
+    [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
   } catch (...) {
     threading::report_unhandled(std::current_exception(), "event loop watchdog");
   }
+}
+
+std::string slow_step_info::message() const {
+  std::string msg = "braid: warning: " + what + " blocked the event loop for " +
+                    std::to_string(duration.count() / 1'000'000) + " ms";
+  if (!created_at.empty()) msg += "; created at " + created_at;
+  return msg;
 }
 
 void event_loop::set_slow_step_hook(std::function<void(const slow_step_info&)> hook) {

@@ -346,6 +346,31 @@ TEST(Loop, WatchdogReportsABlockingStepWithTheTaskName) {
   EXPECT_NE(seen[0].created_at.find("task_test.cpp"), std::string::npos);
 }
 
+TEST(Loop, WatchdogMessageIsAWarningWithTheTaskNameAndDuration) {
+  slow_step_info info;
+  info.what = "task 'x'";
+  info.duration = 120ms + 400us;
+  EXPECT_EQ(info.message(), "braid: warning: task 'x' blocked the event loop for 120 ms");
+  info.created_at = "main.cpp:12 (f)";
+  EXPECT_EQ(
+      info.message(),
+      "braid: warning: task 'x' blocked the event loop for 120 ms; created at main.cpp:12 (f)");
+}
+
+// Regression: the default report went to the excepthook as "unhandled exception in event loop
+// watchdog", which reads as a crash.
+TEST(Loop, DefaultWatchdogPrintsOneWarningLineToStderr) {
+  event_loop loop;
+  loop.set_slow_callback_duration(20ms);
+  testing::internal::CaptureStderr();
+  auto h = loop.create_task(busy_step(), "hog");
+  loop.run_until_complete(sleep_task());
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err.rfind("braid: warning: task 'hog' blocked the event loop for ", 0), 0u) << err;
+  EXPECT_EQ(err.find("unhandled"), std::string::npos) << err;
+  EXPECT_EQ(err.back(), '\n');
+}
+
 task<void> interrupt_me() {
   std::raise(SIGINT);
   co_await sleep(1h);

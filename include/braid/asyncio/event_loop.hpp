@@ -89,6 +89,11 @@ struct slow_step_info {
   std::string what;                   ///< "task 'name'" or "callback"
   std::chrono::nanoseconds duration;  ///< how long the step ran
   std::string created_at;             ///< "file:line (function)" in debug mode, else empty
+
+  /// The warning the default watchdog prints to stderr: "braid: warning: task 'x' blocked the
+  /// event loop for 120 ms" plus "; created at file:line (function)" in debug mode. Throws
+  /// std::bad_alloc. Thread-safe (reads only this object).
+  std::string message() const;
 };
 
 namespace detail {
@@ -232,8 +237,10 @@ class event_loop {
   std::chrono::nanoseconds slow_callback_duration() const noexcept {
     return std::chrono::nanoseconds(slow_ns_);
   }
-  /// Replaces how slow steps are reported. By default they go to braid::threading's
-  /// excepthook as an event_loop_error with `where` "event loop watchdog".
+  /// Replaces how slow steps are reported (an empty function restores the default). By default
+  /// each is one line on stderr, slow_step_info::message(): a warning, not an error. The hook
+  /// runs on the loop thread, after the slow step; what it throws goes to braid::threading's
+  /// excepthook. Loop-thread only. Throws std::bad_alloc.
   void set_slow_step_hook(std::function<void(const slow_step_info&)> hook);
 
   /// The executor to_thread() uses: a thread_pool_executor created on first use.
