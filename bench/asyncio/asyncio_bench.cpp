@@ -15,6 +15,9 @@
 //                         call_later + cancel; Asio: steady_timer::async_wait + cancel, which
 //                         also runs each aborted handler).
 //
+// braid runs every scenario under asyncio::run(main()) with its defaults (SIGINT handling and the
+// watchdog on), as users get it.
+//
 // Extra flag, read before Google Benchmark's own: --n=N operations per run (default 1000000).
 
 #include <benchmark/benchmark.h>
@@ -49,9 +52,6 @@ using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
 long g_n = 1'000'000;
-
-const asyncio::run_options quiet{.handle_sigint = false,
-                                 .slow_callback_duration = std::chrono::nanoseconds(0)};
 
 /// Runs `scenario()` (which performs `ops` operations) once per benchmark iteration and reports
 /// ns_per_op.
@@ -186,17 +186,17 @@ awaitable<void> asio_ponger(asio_queue& in, asio_queue& out, long n) {
 
 void create_await_braid(benchmark::State& state) {
   measure(state, g_n, [&state] {
-    if (asyncio::run(create_await(g_n), quiet) != g_n) state.SkipWithError("bad sum");
+    if (asyncio::run(create_await(g_n)) != g_n) state.SkipWithError("bad sum");
   });
 }
 void sleep0_switch_braid(benchmark::State& state) {
-  measure(state, g_n, [] { asyncio::run(two_yielders(g_n), quiet); });
+  measure(state, g_n, [] { asyncio::run(two_yielders(g_n)); });
 }
 void queue_ping_pong_braid(benchmark::State& state) {
-  measure(state, g_n, [] { asyncio::run(ping_pong(g_n), quiet); });
+  measure(state, g_n, [] { asyncio::run(ping_pong(g_n)); });
 }
 void timers_braid(benchmark::State& state) {
-  measure(state, g_n, [] { asyncio::run(timers(g_n), quiet); });
+  measure(state, g_n, [] { asyncio::run(timers(g_n)); });
 }
 
 #if BRAID_BENCH_HAS_ASIO

@@ -16,7 +16,7 @@ struct barrier::operation final : detail::wait_node, detail::waiter {
 
   bool await_ready() const noexcept { return false; }
   bool await_suspend(std::coroutine_handle<> h) noexcept {
-    task = event_loop::current()->running_task();
+    task = detail::loop_access::running_task(*event_loop::current());
     if (!task->suspend(*this, h)) {
       cancelled = true;
       return false;

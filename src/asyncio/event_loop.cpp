@@ -1,6 +1,7 @@
 #include "braid/asyncio/event_loop.hpp"
 
 #include <time.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -55,9 +56,15 @@ std::int64_t event_loop::coarse_now_ns() noexcept {
 }
 
 void event_loop::check_slow(std::int64_t start_ns, const detail::task_base* t) noexcept {
-  const std::int64_t elapsed = coarse_now_ns() - start_ns;
+  const std::int64_t now = coarse_now_ns();
+  step_clock_ns_ = now;  // the next step starts here
+  const std::int64_t elapsed = now - start_ns;
   if (elapsed <= slow_ns_) return;
   ++impl_->slow_steps;
+  struct restart_clock {  // reporting takes time that is no step's
+    event_loop* self;
+    ~restart_clock() { self->step_clock_ns_ = coarse_now_ns(); }
+  } restart{this};
   try {
     slow_step_info info;
     info.what = t ? "task '" + t->name() + "'" : std::string("callback");
@@ -71,14 +78,19 @@ void event_loop::check_slow(std::int64_t start_ns, const detail::task_base* t) n
       impl_->slow_hook(info);
       return;
     }
-    std::string msg =
-        info.what + " blocked the event loop for " + std::to_string(elapsed / 1'000'000) + " ms";
-    if (!info.created_at.empty()) msg += "; created at " + info.created_at;
-    threading::report_unhandled(std::make_exception_ptr(event_loop_error(msg)),
-                                "event loop watchdog");
+    const std::string line = info.message() + "\n";
+    // One write, so concurrent loops' warnings do not interleave mid-line.
+    [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
   } catch (...) {
     threading::report_unhandled(std::current_exception(), "event loop watchdog");
   }
+}
+
+std::string slow_step_info::message() const {
+  std::string msg = "braid: warning: " + what + " blocked the event loop for " +
+                    std::to_string(duration.count() / 1'000'000) + " ms";
+  if (!created_at.empty()) msg += "; created at " + created_at;
+  return msg;
 }
 
 void event_loop::set_slow_step_hook(std::function<void(const slow_step_info&)> hook) {
@@ -148,6 +160,7 @@ std::chrono::nanoseconds event_loop::poll_timeout() noexcept {
 }
 
 void event_loop::fire_due_timers() noexcept {
+  if (timers_.empty()) return;  // no clock read (tens of ns on some machines) without timers
   const time_point now = clock_->now();
   while (!timers_.empty() && timers_.top()->deadline <= now) timers_.pop()->fire();
 }
@@ -167,16 +180,21 @@ void event_loop::run_ready_batch() noexcept {
 void event_loop::run_once() {
   ++impl_->iterations;
   const bool may_advance =
-      clock_->is_virtual() && ready_count_ == 0 && !timers_.empty() && external_pending_ == 0;
+      ready_count_ == 0 && !timers_.empty() && external_pending_ == 0 && clock_->is_virtual();
   auto& io_ready = impl_->io_ready;
   io_ready.clear();
   const auto timeout = poll_timeout();
   // With work ready and no fd watched, only the wake-up eventfd could report, and wake_pending
   // already says whether other threads posted: skip the system call. (The eventfd stays
   // readable until the next real poll drains it: one spurious wake-up at most.)
-  const bool woken = timeout.count() == 0 && impl_->io_waits == 0
-                         ? false
-                         : impl_->backend->poll(timeout, io_ready);
+  bool woken = false;
+  if (timeout.count() != 0 || impl_->io_waits != 0) {
+    ++impl_->polls;
+    woken = impl_->backend->poll(timeout, io_ready);
+    // The poll may have blocked: that time is no step's. Without a poll, the watchdog's clock
+    // goes on from the last step's end (one clock read per step, none per iteration).
+    if (slow_ns_ > 0) step_clock_ns_ = coarse_now_ns();
+  }
   for (detail::runnable* r : io_ready) {
     static_cast<detail::io_watch*>(r)->io_armed = false;
     push_ready(*r);
@@ -196,6 +214,14 @@ void event_loop::run_once() {
       list = next;
     }
   }
+  if (impl_->signal_pending.load(std::memory_order_relaxed)) {
+    impl_->signal_pending.exchange(false, std::memory_order_acquire);
+    auto& sw = impl_->signal_watch;
+    if (sw.handler && !sw.queued) {
+      sw.queued = true;
+      push_ready(sw);
+    }
+  }
   if (may_advance && ready_count_ == 0) clock_->advance_to(timers_.top()->deadline);
   fire_due_timers();
   run_ready_batch();
@@ -209,6 +235,7 @@ void event_loop::run_until(bool (*done)(void*), void* arg) {
   }
   detail::current_loop = this;
   running_loop_ = true;
+  if (slow_ns_ > 0) step_clock_ns_ = coarse_now_ns();  // the loop did not run meanwhile
   struct restore {
     event_loop* self;
     ~restore() {
@@ -269,23 +296,19 @@ void event_loop::close() {
     remote_list = impl_->remote->take_locked();
   }
   // Callbacks still scheduled never run; drop the loop's references to them.
-  auto drop = [](detail::runnable* r) {
-    if (auto* cb = dynamic_cast<detail::callback_base*>(r)) cb->release();
-  };
   while (detail::runnable* r = ready_head_) {
     ready_head_ = r->next_run;
-    drop(r);
+    r->drop();
   }
   ready_tail_ = nullptr;
   ready_count_ = 0;
+  impl_->signal_watch.queued = false;
   for (detail::runnable* r = remote_list; r;) {
     detail::runnable* next = r->next_run;
-    drop(r);
+    r->drop();
     r = next;
   }
-  while (!timers_.empty()) {
-    if (auto* cb = dynamic_cast<detail::callback_base*>(timers_.pop())) cb->release();
-  }
+  while (!timers_.empty()) timers_.pop()->drop();
   std::shared_ptr<futures::executor> executor;
   {
     std::lock_guard lock(impl_->executor_mutex);
@@ -312,6 +335,7 @@ void event_loop::set_default_executor(std::shared_ptr<futures::executor> executo
 loop_statistics event_loop::statistics() const noexcept {
   loop_statistics s;
   s.iterations = impl_->iterations;
+  s.polls = impl_->polls;
   s.task_steps = task_steps_;
   s.callbacks_run = callbacks_run_;
   s.tasks_created = impl_->tasks_created;
@@ -329,24 +353,24 @@ loop_statistics event_loop::statistics() const noexcept {
 void detail::callback_base::cancel() noexcept {
   cancelled_.store(true, std::memory_order_release);
   if (event_loop::current() == loop_ && armed()) {
-    loop_->cancel_timer(*this);
+    loop_access::cancel_timer(*loop_, *this);
     release();  // the heap's reference
   }
 }
 
 void detail::callback_base::fire() noexcept {
-  loop_->push_ready(*this);
+  loop_access::push_ready(*loop_, *this);
 }
 
 void detail::callback_base::run() noexcept {
   if (!cancelled()) {
-    const auto start = loop_->step_start_ns();
+    const auto start = loop_access::step_start_ns(*loop_);
     try {
       invoke();
     } catch (...) {
       threading::report_unhandled(std::current_exception(), "event loop callback");
     }
-    loop_->note_step(start, nullptr);
+    loop_access::note_step(*loop_, start, nullptr);
   }
   release();
 }

@@ -6,17 +6,17 @@
 namespace braid::asyncio::detail {
 
 fd_wait_operation::~fd_wait_operation() {
-  if (loop_) loop_->unwatch_fd(*this);  // harmless if it fired
+  if (loop_) detail::loop_access::unwatch_fd(*loop_, *this);  // harmless if it fired
 }
 
 bool fd_wait_operation::await_suspend(std::coroutine_handle<> h) {
   event_loop& loop = event_loop::running();
-  task_ = loop.running_task();
+  task_ = detail::loop_access::running_task(loop);
   if (task_ == nullptr) throw event_loop_error("wait_readable/wait_writable outside a task");
-  loop.watch_fd(write_, *this);  // throws before anything is registered
+  detail::loop_access::watch_fd(loop, write_, *this);  // throws before anything is registered
   loop_ = &loop;
   if (!task_->suspend(*this, h)) {  // cancelled already: take the interest back
-    loop.unwatch_fd(*this);
+    detail::loop_access::unwatch_fd(loop, *this);
     cancelled_ = true;
     return false;
   }
@@ -33,7 +33,7 @@ void fd_wait_operation::run() noexcept {
 
 bool fd_wait_operation::cancel() noexcept {
   if (!io_armed) return false;  // ready: this runnable is queued and will wake the task
-  loop_->unwatch_fd(*this);
+  detail::loop_access::unwatch_fd(*loop_, *this);
   cancelled_ = true;
   task_->wake();
   return true;

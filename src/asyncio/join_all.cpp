@@ -23,7 +23,7 @@ join_all_operation::join_all_operation(std::vector<task_base*> tasks, join_mode 
 
 join_all_operation::~join_all_operation() {
   unlink_all();
-  if (armed() && self_) self_->loop().cancel_timer(*this);
+  if (armed() && self_) detail::loop_access::cancel_timer(self_->loop(), *this);
 }
 
 void join_all_operation::unlink_all() noexcept {
@@ -49,7 +49,7 @@ bool join_all_operation::await_ready() noexcept {
 }
 
 bool join_all_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  self_ = event_loop::current()->running_task();
+  self_ = detail::loop_access::running_task(*event_loop::current());
   if (!self_->suspend(*this, h)) {
     if (mode_ == join_mode::fail_fast || mode_ == join_mode::settle) {
       // Cancelled before waiting: cancel the tasks and wait for them all the same.
@@ -67,7 +67,7 @@ bool join_all_operation::await_suspend(std::coroutine_handle<> h) noexcept {
   if (mode_ == join_mode::fail_fast && first_failure_ != npos) {
     for (task_base* t : tasks_) t->cancel();
   }
-  if (has_deadline_) self_->loop().add_timer(*this);
+  if (has_deadline_) detail::loop_access::add_timer(self_->loop(), *this);
   suspended_ = true;
   return true;
 }
@@ -87,7 +87,7 @@ void join_all_operation::on_done(std::size_t index) noexcept {
 void join_all_operation::finish() noexcept {
   woken_ = true;
   unlink_all();
-  if (armed()) self_->loop().cancel_timer(*this);
+  if (armed()) detail::loop_access::cancel_timer(self_->loop(), *this);
   self_->wake();
 }
 
@@ -119,4 +119,60 @@ std::exception_ptr failure_of(task_base& t) {
   if (t.cancelled()) return std::make_exception_ptr(cancelled_error());
   return t.root_promise().error();
 }
+// --- completion_queue ------------------------------------------------------------------------
+
+completion_queue::completion_queue(std::vector<task_base*> tasks) : tasks_(std::move(tasks)) {
+  nodes_ = std::make_unique<node[]>(tasks_.size());
+  order_.reserve(tasks_.size());
+  for (std::size_t i = 0; i < tasks_.size(); ++i) {
+    nodes_[i].q = this;
+    nodes_[i].index = i;
+    if (tasks_[i]->done()) {
+      order_.push_back(i);
+    } else {
+      tasks_[i]->done_waiters().push_back(nodes_[i]);
+    }
+  }
+}
+
+completion_queue::~completion_queue() {
+  for (std::size_t i = 0; i < tasks_.size(); ++i) {
+    if (nodes_[i].linked()) tasks_[i]->done_waiters().erase(nodes_[i]);
+  }
+}
+
+void completion_queue::on_done(std::size_t index) noexcept {
+  order_.push_back(index);  // within the reserved capacity
+  if (task_base* t = std::exchange(waiting_, nullptr)) t->wake();
+}
+
+bool completion_queue::cancel() noexcept {
+  task_base* t = std::exchange(waiting_, nullptr);
+  if (!t) return false;
+  cancelled_ = true;
+  t->wake();
+  return true;
+}
+
+bool completion_queue::take_operation::await_suspend(std::coroutine_handle<> h) noexcept {
+  task_base* self = detail::loop_access::running_task(*event_loop::current());
+  q_->cancelled_ = false;
+  if (q_->taken_ == q_->tasks_.size()) return false;  // await_resume throws
+  if (!self->suspend(*q_, h)) {
+    q_->cancelled_ = true;
+    return false;
+  }
+  q_->waiting_ = self;
+  return true;
+}
+
+std::size_t completion_queue::take_operation::await_resume() {
+  if (q_->cancelled_) {
+    q_->cancelled_ = false;
+    throw cancelled_error();
+  }
+  if (q_->taken_ >= q_->order_.size()) throw invalid_state_error("as_completed: no tasks left");
+  return q_->order_[q_->taken_++];
+}
+
 }  // namespace braid::asyncio::detail

@@ -1,12 +1,14 @@
 #include "braid/asyncio/run.hpp"
 
-#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+
+#include "detail/loop_impl.hpp"
 
 namespace braid::asyncio::detail {
 
@@ -23,15 +25,17 @@ bool task_done(void* task) noexcept {
 }
 
 namespace {
-std::atomic<int> sigint_write_fd{-1};
+// The loop the handler wakes, and how many handlers are between reading it and finishing with
+// it: the scope's end waits for that count to drop to zero after clearing the pointer, so a
+// handler running on another thread never touches a loop that is going away.
+std::atomic<loop_impl*> sigint_target{nullptr};
+std::atomic<int> sigint_handlers_running{0};
 
 extern "C" void on_sigint(int) {
   const int saved = errno;
-  const int fd = sigint_write_fd.load(std::memory_order_relaxed);
-  if (fd >= 0) {
-    const char byte = 1;
-    [[maybe_unused]] auto n = ::write(fd, &byte, 1);
-  }
+  sigint_handlers_running.fetch_add(1);
+  if (loop_impl* target = sigint_target.load()) target->notify_from_signal();
+  sigint_handlers_running.fetch_sub(1);
   errno = saved;
 }
 
@@ -40,37 +44,19 @@ bool on_main_thread() noexcept {
 }
 }  // namespace
 
-// A self-pipe: the handler writes a byte, the loop watches the read end and cancels main. The
-// state owns the pipe, so it is closed however the scope ends, a constructor that throws
-// included.
-struct sigint_scope::state final : io_watch {
-  event_loop* loop = nullptr;
+// The handler only sets the loop's signal flag and writes its wake-up eventfd; the loop then
+// runs signal_watch, which cancels main. No descriptor is watched, so the loop keeps skipping
+// the poll while work is ready.
+struct sigint_scope::state {
+  loop_impl* impl = nullptr;
   task_base* main = nullptr;
-  int fds[2] = {-1, -1};
-  bool watching = false;
   struct sigaction old {};
   bool interrupted = false;
 
-  state() = default;
-  state(const state&) = delete;
-  state& operator=(const state&) = delete;
-  ~state() {
-    if (fds[0] >= 0) ::close(fds[0]);
-    if (fds[1] >= 0) ::close(fds[1]);
-  }
-
-  void run() noexcept override {
-    char buf[64];
-    while (::read(fds[0], buf, sizeof buf) > 0) {
-    }
-    interrupted = true;
-    watching = false;
-    main->cancel();
-    try {
-      loop->watch_fd(false, *this);
-      watching = true;
-    } catch (...) {
-    }
+  static void on_signal(void* self) noexcept {
+    auto* s = static_cast<state*>(self);
+    s->interrupted = true;
+    s->main->cancel();
   }
 };
 
@@ -79,13 +65,11 @@ sigint_scope::sigint_scope(event_loop& loop, task_base& main, bool enable) {
   struct sigaction current {};
   if (::sigaction(SIGINT, nullptr, &current) != 0 || current.sa_handler != SIG_DFL) return;
   auto s = std::make_unique<state>();
-  s->loop = &loop;
+  s->impl = &loop_access::impl(loop);
   s->main = &main;
-  if (::pipe2(s->fds, O_NONBLOCK | O_CLOEXEC) != 0) return;
-  s->fd = s->fds[0];
-  loop.watch_fd(false, *s);  // may throw: `s` then closes the pipe
-  s->watching = true;
-  sigint_write_fd.store(s->fds[1], std::memory_order_relaxed);
+  s->impl->signal_watch.handler = &state::on_signal;
+  s->impl->signal_watch.arg = s.get();
+  sigint_target.store(s->impl);
   struct sigaction act {};
   act.sa_handler = &on_sigint;
   sigemptyset(&act.sa_mask);
@@ -96,9 +80,12 @@ sigint_scope::sigint_scope(event_loop& loop, task_base& main, bool enable) {
 sigint_scope::~sigint_scope() {
   if (!state_) return;
   ::sigaction(SIGINT, &state_->old, nullptr);
-  sigint_write_fd.store(-1, std::memory_order_relaxed);
-  if (state_->watching) state_->loop->unwatch_fd(*state_);
-  state_.reset();  // closes the pipe, now that the handler no longer writes to it
+  sigint_target.store(nullptr);
+  while (sigint_handlers_running.load() != 0) ::sched_yield();
+  // A signal_watch still queued finds no handler and does nothing.
+  state_->impl->signal_watch.handler = nullptr;
+  state_->impl->signal_watch.arg = nullptr;
+  state_.reset();
 }
 
 bool sigint_scope::interrupted() const noexcept {

@@ -48,7 +48,7 @@ void run_shard(shard_board& board, std::size_t index,
       board.mains[index] = handle.base();
       board.cancel_if_failed(index);
     }
-    loop->run_until(&task_done, handle.base());
+    detail::loop_access::run_until(*loop, &task_done, handle.base());
     loop->cancel_all_tasks();
     {
       std::lock_guard lock(board.mutex);

@@ -10,12 +10,12 @@ time_point loop_time() {
 }
 
 sleep_operation::~sleep_operation() {
-  if (armed()) task_->loop().cancel_timer(*this);
+  if (armed()) detail::loop_access::cancel_timer(task_->loop(), *this);
 }
 
 bool sleep_operation::await_suspend(std::coroutine_handle<> h) {
   event_loop& loop = event_loop::running();
-  task_ = loop.running_task();
+  task_ = detail::loop_access::running_task(loop);
   if (yield_) {
     if (!task_->suspend(*this, h)) {
       cancelled_ = true;
@@ -24,9 +24,9 @@ bool sleep_operation::await_suspend(std::coroutine_handle<> h) {
     task_->schedule();  // the wait stays registered, so a cancel still lands on this sleep
     return true;
   }
-  loop.add_timer(*this);
+  detail::loop_access::add_timer(loop, *this);
   if (!task_->suspend(*this, h)) {
-    loop.cancel_timer(*this);
+    detail::loop_access::cancel_timer(loop, *this);
     cancelled_ = true;
     return false;
   }
@@ -47,7 +47,7 @@ bool sleep_operation::cancel() noexcept {
     return true;
   }
   if (!armed()) return false;
-  task_->loop().cancel_timer(*this);
+  detail::loop_access::cancel_timer(task_->loop(), *this);
   cancelled_ = true;
   task_->wake();
   return true;

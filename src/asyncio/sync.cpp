@@ -7,7 +7,7 @@ namespace braid::asyncio {
 
 namespace detail {
 bool park_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  task_ = event_loop::current()->running_task();
+  task_ = detail::loop_access::running_task(*event_loop::current());
   if (!task_->suspend(*this, h)) {
     cancelled_ = true;
     return false;
@@ -34,6 +34,11 @@ task<void> lock::acquire() {
   co_await op;  // release() handed the lock over: locked_ stays true
 }
 
+task<lock_guard> lock::scoped() {
+  co_await acquire();
+  co_return lock_guard(*this);
+}
+
 void lock::release() {
   if (!locked_) throw invalid_state_error("lock is not acquired");
   if (!waiters_.wake_one()) locked_ = false;
@@ -46,6 +51,11 @@ task<void> semaphore::acquire() {
   }
   detail::park_operation op(waiters_, false);
   co_await op;  // release() handed a unit over
+}
+
+task<semaphore_guard> semaphore::scoped() {
+  co_await acquire();
+  co_return semaphore_guard(*this);
 }
 
 void semaphore::release() {

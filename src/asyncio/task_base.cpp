@@ -40,19 +40,19 @@ void task_base::run() noexcept {
     }
   }
   retain();  // the step may finish the task; keep it alive until the step is over
-  task_base* previous = loop->running_task();
-  loop->set_running_task(this);
+  task_base* previous = detail::loop_access::running_task(*loop);
+  detail::loop_access::set_running_task(*loop, this);
   waiter_ = nullptr;
-  const auto start = loop->step_start_ns();
+  const auto start = detail::loop_access::step_start_ns(*loop);
   resume_.resume();
-  loop->set_running_task(previous);
-  loop->note_step(start, this);
+  detail::loop_access::set_running_task(*loop, previous);
+  detail::loop_access::note_step(*loop, start, this);
   release();
 }
 
 void task_base::finish() noexcept {
   done_ = true;
-  loop_->unregister_task(*this);
+  detail::loop_access::unregister_task(*loop_, *this);
   done_waiters_.wake_all();
   release();  // the loop's reference
 }

@@ -14,7 +14,8 @@ struct task_group::child_node final : detail::wait_node {
   void wake() noexcept override { group->child_done(*this); }
 };
 
-task_group::task_group() : loop_(&event_loop::running()), parent_(loop_->running_task()) {
+task_group::task_group()
+    : loop_(&event_loop::running()), parent_(detail::loop_access::running_task(*loop_)) {
   if (!parent_) throw event_loop_error("a task_group must be used inside a task");
 }
 

@@ -14,7 +14,7 @@ void throw_empty_handle() {
 }
 
 bool join_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  self_ = target_->loop().running_task();
+  self_ = detail::loop_access::running_task(target_->loop());
   if (!self_->suspend(*this, h)) {
     // A cancellation was pending (and is consumed now). Treat it as one arriving during the
     // wait (bpo-34872): a shielded wait just ends; otherwise the awaited task is cancelled too
@@ -63,12 +63,13 @@ std::string task_ref::created_at() const {
 
 task_ref current_task() noexcept {
   event_loop* loop = event_loop::current();
-  return task_ref(loop ? loop->running_task() : nullptr);
+  return task_ref(loop ? detail::loop_access::running_task(*loop) : nullptr);
 }
 
 std::vector<task_ref> all_tasks() {
   std::vector<task_ref> out;
-  for (auto* t = event_loop::running().first_task(); t; t = t->all_next) out.emplace_back(t);
+  for (auto* t = detail::loop_access::first_task(event_loop::running()); t; t = t->all_next)
+    out.emplace_back(t);
   return out;
 }
 

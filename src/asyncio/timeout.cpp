@@ -2,45 +2,71 @@
 
 #include "braid/asyncio/errors.hpp"
 #include "braid/asyncio/event_loop.hpp"
+#include "braid/error.hpp"
 
-namespace braid::asyncio::detail {
+namespace braid::asyncio {
+
+namespace detail {
 
 time_point running_loop_time() {
   return event_loop::running().time();
 }
 
-timeout_scope::timeout_scope(time_point when) {
+deadline_timer::deadline_timer(std::optional<time_point> when) {
   event_loop& loop = event_loop::running();
-  task_ = loop.running_task();
+  task_ = loop_access::running_task(loop);
   if (!task_) throw event_loop_error("a timeout scope must be used inside a task");
   cancelling_at_entry_ = task_->cancelling();
-  deadline = when;
-  loop.add_timer(*this);
+  if (when) {
+    deadline = *when;
+    has_deadline_ = true;
+    loop_access::add_timer(loop, *this);
+  }
 }
 
-timeout_scope::~timeout_scope() {
-  if (armed()) task_->loop().cancel_timer(*this);
+deadline_timer::~deadline_timer() {
+  if (armed()) loop_access::cancel_timer(task_->loop(), *this);
 }
 
-void timeout_scope::fire() noexcept {
+void deadline_timer::fire() noexcept {
   fired_ = true;
   task_->cancel();
 }
 
-void timeout_scope::exit(std::exception_ptr error) {
-  if (armed()) task_->loop().cancel_timer(*this);
+void deadline_timer::reschedule(std::optional<time_point> when) {
+  if (exited_) throw invalid_state_error("reschedule() on a timeout scope that has ended");
+  if (fired_) throw invalid_state_error("reschedule() on a timeout scope that has expired");
+  if (armed()) loop_access::cancel_timer(task_->loop(), *this);
+  has_deadline_ = false;
+  if (!when) return;
+  deadline = *when;
+  loop_access::add_timer(task_->loop(), *this);  // may throw: the scope then has no deadline
+  has_deadline_ = true;
+}
+
+bool deadline_timer::exit(std::exception_ptr error, bool move_on) {
+  exited_ = true;
+  if (armed()) loop_access::cancel_timer(task_->loop(), *this);
   if (fired_) {
     const unsigned remaining = task_->uncancel();
     if (error && remaining <= cancelling_at_entry_) {
       try {
         std::rethrow_exception(error);
       } catch (const cancelled_error&) {
+        if (move_on) return true;
         throw timeout_error();
       } catch (...) {
       }
     }
   }
   if (error) std::rethrow_exception(error);
+  return false;
 }
 
-}  // namespace braid::asyncio::detail
+}  // namespace detail
+
+void timeout_scope::reschedule_after(duration delay) {
+  timer_->reschedule(detail::add_delay(detail::running_loop_time(), delay));
+}
+
+}  // namespace braid::asyncio

@@ -278,7 +278,7 @@ TEST(RunCoroutineThreadsafe, TasksNotStartedWhenTheLoopClosesCompleteTheirFuture
     for (int i = 0; i < 10; ++i) {
       fs.push_back(run_coroutine_threadsafe(counted_value(counted(), i), loop));
     }
-    loop.run_once();  // the start callbacks run: the tasks exist and are queued
+    detail::loop_access::run_once(loop);  // the start callbacks run: the tasks exist and are queued
     EXPECT_EQ(loop.statistics().tasks_alive, 10u);
     loop.close();
     EXPECT_EQ(counted::alive.load(), 0);

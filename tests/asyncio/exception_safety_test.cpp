@@ -191,7 +191,9 @@ task<int> answer() {
 
 // Regression: run()'s SIGINT scope (on the main thread, with SIGINT at its default) opened its
 // self-pipe and then registered it with the loop; when the registration threw, the state holding
-// the pipe was destroyed without closing it: two descriptors leaked per failed run().
+// the pipe was destroyed without closing it: two descriptors leaked per failed run(). (SIGINT now
+// wakes the loop through its eventfd and opens nothing; the loop's own descriptors must not leak
+// either.)
 TEST(ExceptionSafety, RunLeavesNoDescriptorOpenWhenAnAllocationFails) {
   if (!fail_allocation::available()) GTEST_SKIP() << "operator new cannot be replaced here";
   const int before = open_fd_count();

@@ -1,6 +1,7 @@
 // task_group, gather, timeout, wait_for, shield, wait, as_completed.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <variant>
@@ -385,6 +386,169 @@ TEST(AsCompleted, YieldsInCompletionOrder) {
   std::vector<int> order;
   run(completed_order(order), {.clock = &clock});
   EXPECT_EQ(order, (std::vector<int>{2, 3, 1}));
+}
+
+task<void> completed_range(std::vector<int>& order) {
+  std::vector<task_handle<int>> ts;
+  ts.push_back(create_task(value_after(1, 30ms)));
+  ts.push_back(create_task(value_after(2, 10ms)));
+  ts.push_back(create_task(value_after(3, 20ms)));
+  ts.push_back(create_task(value_after(4, 0ms)));
+  co_await sleep(0s);
+  co_await sleep(0s);  // 4 is done before as_completed starts: it comes first
+  for (auto next : as_completed(std::move(ts))) {
+    int v = co_await next;
+    order.push_back(v);
+  }
+}
+
+TEST(AsCompleted, RangeForGivesValuesInFinishingOrder) {
+  virtual_clock clock;
+  std::vector<int> order;
+  run(completed_range(order), {.clock = &clock});
+  EXPECT_EQ(order, (std::vector<int>{4, 2, 3, 1}));
+}
+
+task<int> fail_int_after(std::chrono::milliseconds d) {
+  co_await sleep(d);
+  throw std::runtime_error("boom");
+}
+
+task<void> range_with_error(std::vector<std::string>& log) {
+  std::vector<task_handle<int>> ts;
+  ts.push_back(create_task(value_after(1, 20ms)));
+  ts.push_back(create_task(fail_int_after(10ms)));
+  for (auto next : as_completed(std::move(ts))) {
+    try {
+      int v = co_await next;
+      log.push_back(std::to_string(v));
+    } catch (const std::runtime_error& e) {
+      log.push_back(e.what());
+    }
+  }
+}
+
+TEST(AsCompleted, RangeForRethrowsEachTasksErrorInTurn) {
+  virtual_clock clock;
+  log_t log;
+  run(range_with_error(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"boom", "1"}));
+}
+
+task<void> take_next(as_completed<int>& ac, log_t& log) {
+  try {
+    auto h = co_await ac.next();
+    log.push_back("wrong: took " + std::to_string(h.result()));
+  } catch (const cancelled_error&) {
+    log.push_back("wait cancelled");
+    throw;
+  }
+}
+
+task<void> cancelled_take(log_t& log) {
+  std::vector<task_handle<int>> ts;
+  ts.push_back(create_task(value_after(7, 10ms)));
+  as_completed<int> ac(std::move(ts));
+  auto taker = create_task(take_next(ac, log));
+  co_await sleep(1ms);
+  taker.cancel();
+  try {
+    co_await taker;
+  } catch (const cancelled_error&) {
+  }
+  log.push_back("left " + std::to_string(ac.size()));
+  auto h = co_await ac.next();  // the task was not lost
+  log.push_back("took " + std::to_string(h.result()));
+  EXPECT_TRUE(ac.empty());
+  try {
+    auto none = co_await ac.next();
+    log.push_back("wrong: took another");
+  } catch (const invalid_state_error&) {
+    log.push_back("none left");
+  }
+}
+
+TEST(AsCompleted, ACancelledWaitTakesNothing) {
+  virtual_clock clock;
+  log_t log;
+  run(cancelled_take(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"wait cancelled", "left 1", "took 7", "none left"}));
+}
+
+// Many tasks, one as_completed: each take is O(1) (a node per task linked once), so this is
+// linear; the former next() re-linked every pending task on each call (quadratic).
+task<long> many_completed(int n) {
+  std::vector<task_handle<int>> ts;
+  for (int i = 0; i < n; ++i)
+    ts.push_back(create_task(value_after(i, std::chrono::milliseconds(n - i))));
+  long sum = 0;
+  int last = n;
+  for (auto next : as_completed(std::move(ts))) {
+    int v = co_await next;
+    EXPECT_LT(v, last);  // the latest-created finish first
+    last = v;
+    sum += v;
+  }
+  co_return sum;
+}
+
+TEST(AsCompleted, ManyTasksInFinishingOrder) {
+  virtual_clock clock;
+  const int n = 20000;
+  EXPECT_EQ(run(many_completed(n), {.clock = &clock}), static_cast<long>(n) * (n - 1) / 2);
+}
+
+// --- gather over tasks and futures ----------------------------------------------------------
+
+task<void> gather_mixed() {
+  auto h = create_task(value_after(1, 10ms));
+  futures::promise<std::string> p;
+  auto f = p.get_future();
+  p.set_result("two");
+  auto [a, b, c] = co_await gather(h, f, value_after(3, 5ms));
+  EXPECT_EQ(a, 1);
+  EXPECT_EQ(b, "two");
+  EXPECT_EQ(c, 3);
+  std::vector<task_handle<int>> hs;
+  hs.push_back(create_task(value_after(4, 10ms)));
+  hs.push_back(create_task(value_after(5, 1ms)));
+  auto vs = co_await gather(std::move(hs));
+  EXPECT_EQ(vs, (std::vector<int>{4, 5}));
+}
+
+TEST(Gather, AcceptsTaskHandlesAndFutures) {
+  virtual_clock clock;
+  run(gather_mixed(), {.clock = &clock});
+}
+
+task<void> gather_handles_fail(log_t& log) {
+  std::vector<task_handle<void>> hs;
+  hs.push_back(create_task(logged_sleep(log, "slow", 1h)));
+  hs.push_back(create_task(fail_after("fast", 10ms)));
+  try {
+    co_await gather(hs);
+  } catch (const std::runtime_error& e) {
+    log.push_back(std::string("gather threw ") + e.what());
+  }
+  log.push_back(hs[0].cancelled() ? "slow handle cancelled" : "slow handle running");
+  std::vector<futures::future<int>> fs;
+  futures::promise<int> ok;
+  futures::promise<int> bad;
+  fs.push_back(ok.get_future());
+  fs.push_back(bad.get_future());
+  ok.set_result(1);
+  bad.set_exception(std::make_exception_ptr(std::runtime_error("future failed")));
+  auto outs = co_await gather(return_exceptions, std::move(fs));
+  log.push_back(std::to_string(outs[0].value()));
+  log.push_back(outs[1].has_error() ? "error kept" : "wrong: no error");
+}
+
+TEST(Gather, AFailingHandleCancelsTheOthersAndFuturesReturnExceptions) {
+  virtual_clock clock;
+  log_t log;
+  run(gather_handles_fail(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"slow cancelled", "gather threw fast", "slow handle cancelled", "1",
+                        "error kept"}));
 }
 
 }  // namespace

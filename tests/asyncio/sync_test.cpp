@@ -1,6 +1,7 @@
 // event, lock, semaphore, queues.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,96 @@ task<void> semaphore_main() {
 
 TEST(Semaphore, CountsAndBoundedThrows) {
   run(semaphore_main());
+}
+
+// --- scoped(): async with -------------------------------------------------------------------
+
+task<void> guarded_section(lock& l, log_t& log, std::string name, bool fail) {
+  auto held = co_await l.scoped();
+  log.push_back(name + " in");
+  co_await sleep(10ms);
+  if (fail) throw std::runtime_error(name + " failed");
+  log.push_back(name + " out");
+}
+
+task<void> scoped_lock_main(log_t& log) {
+  lock l;
+  auto a = create_task(guarded_section(l, log, "a", true));
+  auto b = create_task(guarded_section(l, log, "b", false));
+  auto c = create_task(guarded_section(l, log, "c", false));
+  co_await sleep(1ms);
+  c.cancel();  // waiting: gets neither the lock nor a guard
+  try {
+    co_await a;
+  } catch (const std::runtime_error&) {
+    log.push_back("a threw; its guard released");
+  }
+  co_await b;  // b was handed the lock when a's guard went
+  try {
+    co_await c;
+  } catch (const cancelled_error&) {
+    log.push_back("c cancelled");
+  }
+  EXPECT_FALSE(l.locked());
+  auto g = co_await l.scoped();
+  auto moved = std::move(g);
+  EXPECT_FALSE(g.owns_lock());
+  EXPECT_TRUE(moved.owns_lock());
+  EXPECT_TRUE(l.locked());
+  moved.reset();
+  EXPECT_FALSE(l.locked());
+  moved.reset();  // harmless
+}
+
+TEST(Lock, ScopedGuardReleasesOnExceptionAndIsMovable) {
+  virtual_clock clock;
+  log_t log;
+  run(scoped_lock_main(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"a in", "b in", "a threw; its guard released", "b out", "c cancelled"}));
+}
+
+task<void> handed_guard(lock& l, log_t& log) {
+  auto held = co_await l.scoped();  // handed the lock, then cancelled before it ran
+  log.push_back(held.owns_lock() ? "b has a guard" : "b has no guard");
+  co_await sleep(1ms);  // cancelled_error here; the guard releases
+}
+
+task<void> handed_guard_main(log_t& log) {
+  lock l;
+  auto mine = co_await l.scoped();
+  auto b = create_task(handed_guard(l, log));
+  co_await sleep(1ms);
+  mine.reset();  // hands the lock to b...
+  b.cancel();    // ...which is cancelled before it could run
+  try {
+    co_await b;
+  } catch (const cancelled_error&) {
+    log.push_back("b cancelled");
+  }
+  EXPECT_FALSE(l.locked());  // not leaked
+}
+
+TEST(Lock, ScopedCancelledAfterTheHandOverStillReleases) {
+  virtual_clock clock;
+  log_t log;
+  run(handed_guard_main(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"b has a guard", "b cancelled"}));
+}
+
+task<void> scoped_semaphore_main() {
+  bounded_semaphore s(2);
+  {
+    auto one = co_await s.scoped();
+    auto two = co_await s.scoped();
+    EXPECT_TRUE(s.locked());
+  }
+  EXPECT_EQ(s.value(), 2u);
+  EXPECT_THROW(s.release(), invalid_state_error);  // the guards gave back exactly two
+}
+
+TEST(Semaphore, ScopedGuardsReturnTheirUnits) {
+  virtual_clock clock;
+  run(scoped_semaphore_main(), {.clock = &clock});
 }
 
 task<void> producer(queue<int>& q, int n) {

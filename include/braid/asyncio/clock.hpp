@@ -4,11 +4,28 @@
 /// jumps to the next timer whenever the loop would otherwise wait (tokio's `start_paused`).
 
 #include <chrono>
+#include <ratio>
+
+#include "braid/detail/deadline.hpp"
 
 namespace braid::asyncio {
 
 using time_point = std::chrono::steady_clock::time_point;
 using duration = std::chrono::steady_clock::duration;
+
+namespace detail {
+/// `now + delay` without overflow: the delay is capped by braid::detail::clamp_timeout (about a
+/// century), so `duration::max()` means practically forever rather than a deadline in the past.
+/// Sub-nanosecond delays round up. Never throws.
+template <class Rep, class Period>
+constexpr time_point add_delay(time_point now, std::chrono::duration<Rep, Period> delay) noexcept {
+  duration d = braid::detail::clamp_timeout(delay);
+  if constexpr (std::ratio_less_v<Period, std::nano>) {
+    if (d < delay) d += duration(1);
+  }
+  return now + d;
+}
+}  // namespace detail
 
 /// What an event loop reads the time from. Implementations must be cheap and must never go back.
 class clock {

@@ -69,7 +69,10 @@ class callback_handle {
 /// Counters of one loop, for monitoring and tests (Python has no equivalent; tokio's
 /// RuntimeMetrics).
 struct loop_statistics {
-  std::uint64_t iterations = 0;     ///< times the loop polled for I/O and timers
+  std::uint64_t iterations = 0;  ///< times the loop ran one iteration
+  /// Times an iteration asked the OS for I/O events. An iteration with work ready and no file
+  /// descriptor watched skips the system call (run()'s SIGINT handling watches none).
+  std::uint64_t polls = 0;
   std::uint64_t task_steps = 0;     ///< times a task was resumed
   std::uint64_t callbacks_run = 0;  ///< call_soon/call_later/... callbacks run
   std::uint64_t tasks_created = 0;
@@ -86,10 +89,16 @@ struct slow_step_info {
   std::string what;                   ///< "task 'name'" or "callback"
   std::chrono::nanoseconds duration;  ///< how long the step ran
   std::string created_at;             ///< "file:line (function)" in debug mode, else empty
+
+  /// The warning the default watchdog prints to stderr: "braid: warning: task 'x' blocked the
+  /// event loop for 120 ms" plus "; created at file:line (function)" in debug mode. Throws
+  /// std::bad_alloc. Thread-safe (reads only this object).
+  std::string message() const;
 };
 
 namespace detail {
 struct loop_impl;
+struct loop_access;
 struct remote_queue;
 extern thread_local event_loop* current_loop;
 
@@ -157,7 +166,7 @@ class event_loop {
   /// Runs `fn()` once `delay` has passed on the loop's clock (Python's call_later).
   template <class F>
   callback_handle call_later(duration delay, F&& fn) {
-    return call_at(time() + delay, std::forward<F>(fn));
+    return call_at(detail::add_delay(time(), delay), std::forward<F>(fn));
   }
   /// Runs `fn()` at `when` on the loop's clock (Python's call_at).
   template <class F>
@@ -221,12 +230,17 @@ class event_loop {
   bool get_debug() const noexcept { return debug_; }
   /// The watchdog threshold: a task step or callback running longer is reported (Python's
   /// slow_callback_duration, on always). Default 100 ms; zero turns the watchdog off.
-  void set_slow_callback_duration(std::chrono::nanoseconds d) noexcept { slow_ns_ = d.count(); }
+  void set_slow_callback_duration(std::chrono::nanoseconds d) noexcept {
+    slow_ns_ = d.count();
+    if (slow_ns_ > 0) step_clock_ns_ = coarse_now_ns();  // a step now running starts now
+  }
   std::chrono::nanoseconds slow_callback_duration() const noexcept {
     return std::chrono::nanoseconds(slow_ns_);
   }
-  /// Replaces how slow steps are reported. By default they go to braid::threading's
-  /// excepthook as an event_loop_error with `where` "event loop watchdog".
+  /// Replaces how slow steps are reported (an empty function restores the default). By default
+  /// each is one line on stderr, slow_step_info::message(): a warning, not an error. The hook
+  /// runs on the loop thread, after the slow step; what it throws goes to braid::threading's
+  /// excepthook. Loop-thread only. Throws std::bad_alloc.
   void set_slow_step_hook(std::function<void(const slow_step_info&)> hook);
 
   /// The executor to_thread() uses: a thread_pool_executor created on first use.
@@ -234,7 +248,8 @@ class event_loop {
   /// Replaces the default executor (Python's set_default_executor).
   void set_default_executor(std::shared_ptr<futures::executor> executor);
 
-  // --- For braid's awaiters (not for users) --------------------------------------------------
+ private:
+  // --- Internals, for braid's awaiters through detail::loop_access -------------------------
   void push_ready(detail::runnable& r) noexcept {
     r.next_run = nullptr;
     if (ready_tail_) {
@@ -276,14 +291,14 @@ class event_loop {
     if (slow_ns_ > 0) check_slow(start_ns, t);
   }
   static std::int64_t coarse_now_ns() noexcept;
-  /// When a step starts, for note_step(); no clock read when the watchdog is off.
-  std::int64_t step_start_ns() const noexcept { return slow_ns_ > 0 ? coarse_now_ns() : 0; }
+  /// When a step starts, for note_step(): the end of the previous step of the batch (or the
+  /// batch's start), so the watchdog reads the clock once per step, and never when it is off.
+  std::int64_t step_start_ns() const noexcept { return step_clock_ns_; }
   /// One iteration: poll, fire due timers, run what was ready.
   void run_once();
   /// Iterates until `done()` returns true. Sets the thread's current loop meanwhile.
   void run_until(bool (*done)(void*), void* arg);
 
- private:
   template <class F>
   detail::callback_base* make_callback(F&& fn) {
     return new detail::callback<std::decay_t<F>>(*this, std::forward<F>(fn));
@@ -304,6 +319,7 @@ class event_loop {
   detail::task_base* tasks_head_ = nullptr;
   std::size_t tasks_alive_ = 0;
   std::int64_t slow_ns_ = 100'000'000;
+  std::int64_t step_clock_ns_ = 0;  // see step_start_ns()
   std::uint64_t task_steps_ = 0;
   std::uint64_t callbacks_run_ = 0;
   std::unique_ptr<detail::loop_impl> impl_;
@@ -311,12 +327,42 @@ class event_loop {
   bool closed_ = false;
   bool debug_ = false;
   friend struct detail::loop_impl;
+  friend struct detail::loop_access;
 };
+
+namespace detail {
+/// The loop's internals, for braid's own awaiters and tasks (not for users: the names and
+/// contracts may change in any release). Each forwards to the private member of the same name,
+/// documented there.
+struct loop_access {
+  static void push_ready(event_loop& l, runnable& r) noexcept { l.push_ready(r); }
+  static task_base* running_task(const event_loop& l) noexcept { return l.running_task(); }
+  static void set_running_task(event_loop& l, task_base* t) noexcept { l.set_running_task(t); }
+  static void add_timer(event_loop& l, timer_node& n) { l.add_timer(n); }
+  static void cancel_timer(event_loop& l, timer_node& n) noexcept { l.cancel_timer(n); }
+  static void post_threadsafe(event_loop& l, runnable& r) noexcept { l.post_threadsafe(r); }
+  static loop_poster poster(const event_loop& l) noexcept { return l.poster(); }
+  static void begin_external(event_loop& l) noexcept { l.begin_external(); }
+  static void end_external(event_loop& l) noexcept { l.end_external(); }
+  static void watch_fd(event_loop& l, bool write, io_watch& w) { l.watch_fd(write, w); }
+  static void unwatch_fd(event_loop& l, io_watch& w) noexcept { l.unwatch_fd(w); }
+  static void register_task(event_loop& l, task_base& t) noexcept { l.register_task(t); }
+  static void unregister_task(event_loop& l, task_base& t) noexcept { l.unregister_task(t); }
+  static task_base* first_task(const event_loop& l) noexcept { return l.first_task(); }
+  static std::int64_t step_start_ns(const event_loop& l) noexcept { return l.step_start_ns(); }
+  static void note_step(event_loop& l, std::int64_t start_ns, const task_base* t) noexcept {
+    l.note_step(start_ns, t);
+  }
+  static void run_once(event_loop& l) { l.run_once(); }
+  static void run_until(event_loop& l, bool (*done)(void*), void* arg) { l.run_until(done, arg); }
+  static loop_impl& impl(event_loop& l) noexcept { return *l.impl_; }
+};
+}  // namespace detail
 
 inline void detail::task_base::schedule() noexcept {
   if (!queued_) {
     queued_ = true;
-    loop_->push_ready(*this);
+    loop_access::push_ready(*loop_, *this);
   }
 }
 

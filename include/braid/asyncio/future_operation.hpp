@@ -44,7 +44,7 @@ class future_operation final : public detail::runnable,
   bool await_ready() const { return f_.done(); }
   bool await_suspend(std::coroutine_handle<> h) {
     event_loop& loop = event_loop::running();
-    task_ = loop.running_task();
+    task_ = detail::loop_access::running_task(loop);
     if (task_ == nullptr) throw event_loop_error("awaiting a future outside a task");
     if (!task_->suspend(*this, h)) {
       // A cancellation was pending (now consumed): act as cancel() would during the wait.
@@ -55,9 +55,9 @@ class future_operation final : public detail::runnable,
       task_->suspend(*this, h);  // nothing is pending any more: wait for the work to end
     }
     loop_ = &loop;
-    loop.begin_external();
+    detail::loop_access::begin_external(loop);
     if (!futures::detail::state_of(f_)->add_node(*this)) {  // finished meanwhile
-      loop.end_external();
+      detail::loop_access::end_external(loop);
       task_->wake();
     }
     return true;
@@ -74,10 +74,10 @@ class future_operation final : public detail::runnable,
   }
 
   // Runs on the completing thread: hand the task back to its loop.
-  void notify() noexcept override { loop_->post_threadsafe(*this); }
+  void notify() noexcept override { detail::loop_access::post_threadsafe(*loop_, *this); }
   // Runs on the loop thread.
   void run() noexcept override {
-    loop_->end_external();
+    detail::loop_access::end_external(*loop_);
     task_->wake();
   }
   bool cancel() noexcept override {
@@ -86,9 +86,10 @@ class future_operation final : public detail::runnable,
       stop_.request_stop();
       return false;  // wait for the work to end; the request is consumed in await_resume
     }
-    if (!futures::detail::state_of(f_)->remove_node(*this))
+    if (!futures::detail::state_of(f_)->remove_node(*this)) {
       return false;  // the result is on its way
-    loop_->end_external();
+    }
+    detail::loop_access::end_external(*loop_);
     f_.cancel();
     cancelled_ = true;
     task_->wake();

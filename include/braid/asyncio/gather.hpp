@@ -18,6 +18,7 @@
 
 #include "braid/asyncio/detail/join_all.hpp"
 #include "braid/asyncio/event_loop.hpp"
+#include "braid/asyncio/future_operation.hpp"
 #include "braid/asyncio/task.hpp"
 #include "braid/asyncio/task_handle.hpp"
 
@@ -94,6 +95,55 @@ auto take_all_outcomes(Tuple& handles, std::index_sequence<I...>) {
   return std::make_tuple(take_outcome(std::get<I>(handles))...);
 }
 std::exception_ptr failure_of(task_base& t);
+
+// What gather accepts besides coroutines: running tasks and futures, each awaited by a small
+// coroutine of its own (cancelling it cancels the task or the future, as awaiting them does).
+template <class T>
+task<T> await_gathered(task_handle<T> h) {
+  if constexpr (std::is_void_v<T>) {
+    co_await std::move(h);
+  } else {
+    co_return co_await std::move(h);
+  }
+}
+template <class T>
+task<T> await_gathered(futures::future<T> f) {
+  if constexpr (std::is_void_v<T>) {
+    co_await std::move(f);
+  } else {
+    co_return co_await std::move(f);
+  }
+}
+template <class T>
+task<T> await_gathered(task<T> t) {
+  return t;
+}
+
+template <class A>
+struct gather_arg {
+  static constexpr bool ok = false;
+  static constexpr bool is_coroutine = false;
+};
+template <class T>
+struct gather_arg<task<T>> {
+  using value = T;
+  static constexpr bool ok = true;
+  static constexpr bool is_coroutine = true;
+};
+template <class T>
+struct gather_arg<task_handle<T>> {
+  using value = T;
+  static constexpr bool ok = true;
+  static constexpr bool is_coroutine = false;
+};
+template <class T>
+struct gather_arg<futures::future<T>> {
+  using value = T;
+  static constexpr bool ok = true;
+  static constexpr bool is_coroutine = false;
+};
+template <class A>
+using gather_arg_t = gather_arg<std::remove_cvref_t<A>>;
 }  // namespace detail
 
 /// Runs every coroutine as a task on the running loop and returns their values as a tuple, in
@@ -169,6 +219,53 @@ task<std::vector<outcome<T>>> gather(return_exceptions_t, std::vector<task<T>> c
   out.reserve(handles.size());
   for (auto& h : handles) out.push_back(detail::take_outcome(h));
   co_return out;
+}
+
+/// gather over any mix of coroutines, running tasks (task_handle<T>) and futures
+/// (futures::future<T>): `co_await gather(handle, fut, coro())`. As gather(task<T>...): values
+/// in argument order; the first failure cancels the others (the tasks, and the futures whose
+/// work has not started), waits for them, and is rethrown. Handles and futures are taken by
+/// value (copy one to keep it). Throws event_loop_error outside a running loop.
+/// **Cancel safety**: cancelling the awaiting task cancels every task and future gathered,
+/// waits for them, and throws cancelled_error; results are lost. Loop-thread only.
+template <class... A>
+requires(sizeof...(A) > 0 && (detail::gather_arg_t<A>::ok && ...) &&
+         !(detail::gather_arg_t<A>::is_coroutine && ...)) auto gather(A&&... args)
+    -> task<std::tuple<gather_value_t<typename detail::gather_arg_t<A>::value>...>> {
+  return gather(detail::await_gathered(std::remove_cvref_t<A>(std::forward<A>(args)))...);
+}
+
+/// As gather(A...), errors returned as outcome values (return_exceptions).
+template <class... A>
+requires(sizeof...(A) > 0 && (detail::gather_arg_t<A>::ok && ...) &&
+         !(detail::gather_arg_t<A>::is_coroutine && ...)) auto gather(return_exceptions_t,
+                                                                      A&&... args)
+    -> task<std::tuple<outcome<typename detail::gather_arg_t<A>::value>...>> {
+  return gather(return_exceptions,
+                detail::await_gathered(std::remove_cvref_t<A>(std::forward<A>(args)))...);
+}
+
+/// gather over a vector of running tasks or of futures; values in order. As gather(A...).
+template <class Awaitable>
+requires(detail::gather_arg<Awaitable>::ok &&
+         !detail::gather_arg<Awaitable>::is_coroutine) auto gather(std::vector<Awaitable> items)
+    -> task<std::vector<gather_value_t<typename detail::gather_arg<Awaitable>::value>>> {
+  std::vector<task<typename detail::gather_arg<Awaitable>::value>> coros;
+  coros.reserve(items.size());
+  for (auto& item : items) coros.push_back(detail::await_gathered(std::move(item)));
+  return gather(std::move(coros));
+}
+
+/// gather(return_exceptions) over a vector of running tasks or of futures.
+template <class Awaitable>
+requires(detail::gather_arg<Awaitable>::ok &&
+         !detail::gather_arg<Awaitable>::is_coroutine) auto gather(return_exceptions_t,
+                                                                   std::vector<Awaitable> items)
+    -> task<std::vector<outcome<typename detail::gather_arg<Awaitable>::value>>> {
+  std::vector<task<typename detail::gather_arg<Awaitable>::value>> coros;
+  coros.reserve(items.size());
+  for (auto& item : items) coros.push_back(detail::await_gathered(std::move(item)));
+  return gather(return_exceptions, std::move(coros));
 }
 
 }  // namespace braid::asyncio

@@ -4,11 +4,62 @@
 /// release hands the lock (or a unit) straight to the first waiter. Loop-thread only.
 
 #include <cstddef>
+#include <utility>
 
 #include "braid/asyncio/detail/park.hpp"
 #include "braid/asyncio/task.hpp"
 
 namespace braid::asyncio {
+
+class lock;
+class semaphore;
+
+/// Holds a lock (or one unit of a semaphore) and releases it when destroyed: what Python's
+/// `async with lock:` does. Made by lock::scoped() / semaphore::scoped():
+///
+/// ```
+/// {
+///   auto held = co_await mutex.scoped();
+///   co_await write_both_halves();
+/// }  // released here, by an exception or a cancellation too
+/// ```
+///
+/// Movable (the moved-from guard holds nothing), not copyable. Loop-thread only, like the lock.
+template <class Lockable>
+class [[nodiscard]] scoped_guard {
+ public:
+  /// Adopts a lock the caller holds. Never throws.
+  explicit scoped_guard(Lockable& l) noexcept : lock_(&l) {}
+  scoped_guard(scoped_guard&& o) noexcept : lock_(std::exchange(o.lock_, nullptr)) {}
+  scoped_guard& operator=(scoped_guard&& o) noexcept {
+    if (this != &o) {
+      reset();
+      lock_ = std::exchange(o.lock_, nullptr);
+    }
+    return *this;
+  }
+  scoped_guard(const scoped_guard&) = delete;
+  scoped_guard& operator=(const scoped_guard&) = delete;
+  /// Releases what it holds. Never throws.
+  ~scoped_guard() { reset(); }
+
+  /// Whether it still holds the lock. Never throws.
+  bool owns_lock() const noexcept { return lock_ != nullptr; }
+  /// Releases early; harmless if it holds nothing. Never throws.
+  void reset() noexcept {
+    // A guard only releases what it acquired, so release() cannot find the lock unlocked (or a
+    // bounded semaphore full): it does not throw here.
+    if (Lockable* l = std::exchange(lock_, nullptr)) l->release();
+  }
+
+ private:
+  Lockable* lock_;
+};
+
+/// A guard of a lock (see scoped_guard).
+using lock_guard = scoped_guard<lock>;
+/// A guard of one semaphore unit (see scoped_guard).
+using semaphore_guard = scoped_guard<semaphore>;
 
 /// A mutual-exclusion lock for tasks (not threads).
 class lock {
@@ -20,6 +71,12 @@ class lock {
   task<void> acquire();
   /// Releases the lock, handing it to the first waiter. Throws invalid_state_error if unlocked.
   void release();
+  /// Acquires the lock and returns a guard that releases it when destroyed (Python's
+  /// `async with lock:`). Throws what acquire() throws.
+  /// **Cancel safety**: as acquire(): a task cancelled while waiting gets no lock and no guard;
+  /// once the lock is handed over the guard is always returned (nothing between the two can
+  /// be cancelled), so the lock cannot leak.
+  task<scoped_guard<lock>> scoped();
 
  private:
   detail::wait_list waiters_;
@@ -34,8 +91,11 @@ class semaphore {
   std::size_t value() const noexcept { return value_; }
   /// Takes a unit, waiting while none is free. Cancellation as lock::acquire.
   task<void> acquire();
-  /// Returns a unit, handing it to the first waiter.
+  /// Returns a unit, handing it to the first waiter. Never throws.
   void release();
+  /// Takes a unit and returns a guard that returns it when destroyed (Python's
+  /// `async with sem:`). Cancel safety as lock::scoped().
+  task<scoped_guard<semaphore>> scoped();
 
  protected:
   detail::wait_list waiters_;
@@ -47,6 +107,7 @@ class semaphore {
 class bounded_semaphore : public semaphore {
  public:
   explicit bounded_semaphore(std::size_t value = 1) noexcept : semaphore(value), max_(value) {}
+  /// Returns a unit. Throws invalid_state_error if that would exceed the initial value.
   void release();
 
  private:

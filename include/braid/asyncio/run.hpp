@@ -64,7 +64,7 @@ T run(task<T> main, run_options options = {}) {
   bool interrupted = false;
   {
     detail::sigint_scope sigint(*loop, *handle.base(), options.handle_sigint);
-    loop->run_until(&detail::task_done, handle.base());
+    detail::loop_access::run_until(*loop, &detail::task_done, handle.base());
     loop->cancel_all_tasks();
     interrupted = sigint.interrupted();
   }

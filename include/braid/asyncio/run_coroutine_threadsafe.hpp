@@ -80,7 +80,7 @@ futures::future<T> run_coroutine_threadsafe(task<T> t, event_loop& loop) {
   futures::promise<T> p;
   futures::future<T> f = p.get_future();
   auto slot = std::make_shared<detail::remote_task_slot<T>>(f);
-  auto poster = loop.poster();
+  auto poster = detail::loop_access::poster(loop);
   auto start = [t = std::move(t), p = std::move(p), slot, &loop]() mutable {
     if (slot->cancel_requested) return;  // cancelled before it existed: never create it
     auto h = loop.create_task(detail::drive_to_promise(std::move(t), std::move(p), slot));

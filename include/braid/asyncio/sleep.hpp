@@ -42,7 +42,7 @@ time_point loop_time();
 template <class Rep, class Period>
 detail::sleep_operation sleep(std::chrono::duration<Rep, Period> delay) {
   if (delay.count() <= 0) return detail::sleep_operation(time_point{}, true);
-  return detail::sleep_operation(detail::loop_time() + std::chrono::ceil<duration>(delay), false);
+  return detail::sleep_operation(detail::add_delay(detail::loop_time(), delay), false);
 }
 
 /// Suspends the calling task until `when` on its loop's clock. As sleep().

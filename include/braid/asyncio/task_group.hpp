@@ -62,6 +62,13 @@ class task_group {
   /// Children not finished yet.
   std::size_t size() const noexcept { return alive_; }
 
+ private:
+  template <class F>
+  friend task<void> with_task_group(F&& body);
+
+  /// Made by with_task_group for the running task. Throws event_loop_error outside a task.
+  task_group();
+
   /// Waits for every child, then throws (see the file comment). Used by with_task_group.
   class join_operation final : public detail::waiter {
    public:
@@ -81,10 +88,6 @@ class task_group {
     return join_operation(*this, std::move(body_error));
   }
 
-  /// Made by with_task_group for the running task. Throws event_loop_error outside a task.
-  task_group();
-
- private:
   struct child_node;
   void check_open() const;
   static child_node* new_child_node();

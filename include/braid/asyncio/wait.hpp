@@ -4,6 +4,8 @@
 /// waiting for some of a set of running tasks without taking their results.
 
 #include <cstddef>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -41,7 +43,8 @@ task<wait_result<T>> wait(std::vector<task_handle<T>> tasks,
                     : when == return_when::first_exception ? detail::join_mode::first_exception
                                                            : detail::join_mode::all_completed;
   const bool has_deadline = timeout.has_value();
-  const time_point deadline = has_deadline ? event_loop::running().time() + *timeout : time_point{};
+  const time_point deadline =
+      has_deadline ? detail::add_delay(event_loop::running().time(), *timeout) : time_point{};
   detail::join_all_operation join(std::move(bases), mode, has_deadline, deadline);
   co_await join;
   wait_result<T> out;
@@ -49,37 +52,89 @@ task<wait_result<T>> wait(std::vector<task_handle<T>> tasks,
   co_return out;
 }
 
-/// Yields tasks as they finish (Python's as_completed): `while (!ac.empty()) { auto t = co_await
-/// ac.next(); ... }`. Tasks finishing in the same loop step come out in input order.
+/// Yields tasks as they finish (Python's as_completed), in the order they finish (tasks already
+/// done first, in input order). O(n) in total for n tasks. Two ways to use it:
+///
+/// ```
+/// for (auto next : asyncio::as_completed(std::move(handles))) {
+///   int v = co_await next;  // the next value to be ready; throws that task's error
+/// }
+/// asyncio::as_completed ac(std::move(handles));
+/// while (!ac.empty()) {
+///   asyncio::task_handle<int> done = co_await ac.next();  // which task finished
+/// }
+/// ```
+///
+/// Loop-thread only; not copyable. Never cancels the tasks.
 template <class T>
 class as_completed {
  public:
-  explicit as_completed(std::vector<task_handle<T>> tasks) : pending_(std::move(tasks)) {}
-  bool empty() const noexcept { return pending_.empty(); }
-  std::size_t size() const noexcept { return pending_.size(); }
+  /// Watches `tasks` (links one node into each; they may be from any loop state). Throws
+  /// std::bad_alloc.
+  explicit as_completed(std::vector<task_handle<T>> tasks)
+      : handles_(std::move(tasks)), queue_(std::make_unique<detail::completion_queue>(bases())) {}
 
-  /// The next finished task (await it, or read result(), for its value). Throws
-  /// invalid_state_error if none remain; cancelled_error if the awaiting task is cancelled (the
-  /// tasks run on). A cancellation point.
+  /// No task left to take (by next() or the range). Never throws.
+  bool empty() const noexcept { return queue_->remaining() == 0; }
+  /// Tasks left to take. Never throws.
+  std::size_t size() const noexcept { return queue_->remaining(); }
+
+  /// The next task to finish (await it, or read result(), for its value). Throws
+  /// invalid_state_error if none remain.
+  /// **Cancel safety**: cancelling the awaiting task stops the wait and throws cancelled_error;
+  /// no task is taken (the next call returns it), and the tasks run on.
   task<task_handle<T>> next() {
-    if (pending_.empty()) throw invalid_state_error("as_completed: no tasks left");
-    std::vector<detail::task_base*> bases;
-    bases.reserve(pending_.size());
-    for (auto& t : pending_) bases.push_back(t.base());
-    detail::join_all_operation join(std::move(bases), detail::join_mode::first_completed);
-    co_await join;
-    for (std::size_t i = 0; i < pending_.size(); ++i) {
-      if (pending_[i].done()) {
-        task_handle<T> h = std::move(pending_[i]);
-        pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(i));
-        co_return h;
-      }
-    }
-    throw invalid_state_error("as_completed: woken with no finished task");
+    const std::size_t i = co_await queue_->take();
+    co_return handles_[i];
   }
 
+  /// The value of the next task to finish: what `co_await next` gives in the range-for form.
+  /// Throws that task's error, or as next(). Cancel safety as next().
+  task<T> next_value() {
+    const std::size_t i = co_await queue_->take();
+    if constexpr (std::is_void_v<T>) {
+      co_await handles_[i];
+    } else {
+      co_return co_await handles_[i];
+    }
+  }
+
+  /// The range-for form: size() elements, each a task<T> giving the value of the next task to
+  /// finish when awaited (await each once, in order). Iterating takes nothing by itself.
+  class iterator {
+   public:
+    using value_type = task<T>;
+    using difference_type = std::ptrdiff_t;
+    iterator() noexcept = default;
+    task<T> operator*() const { return ac_->next_value(); }
+    iterator& operator++() noexcept {
+      --left_;
+      return *this;
+    }
+    void operator++(int) noexcept { ++*this; }
+    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
+      return it.left_ == 0;
+    }
+
+   private:
+    friend class as_completed;
+    iterator(as_completed* ac, std::size_t left) noexcept : ac_(ac), left_(left) {}
+    as_completed* ac_ = nullptr;
+    std::size_t left_ = 0;
+  };
+  iterator begin() noexcept { return iterator(this, size()); }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
  private:
-  std::vector<task_handle<T>> pending_;
+  std::vector<detail::task_base*> bases() const {
+    std::vector<detail::task_base*> out;
+    out.reserve(handles_.size());
+    for (auto& h : handles_) out.push_back(h.base());
+    return out;
+  }
+
+  std::vector<task_handle<T>> handles_;
+  std::unique_ptr<detail::completion_queue> queue_;
 };
 
 }  // namespace braid::asyncio

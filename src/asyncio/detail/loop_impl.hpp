@@ -47,6 +47,18 @@ struct remote_queue {
   }
 };
 
+/// What a signal handler makes the loop run (see loop_impl::notify_from_signal). It lives in the
+/// loop, so a handler scope that ends while it is queued leaves nothing dangling.
+struct signal_runnable final : runnable {
+  void (*handler)(void*) = nullptr;  // set and cleared on the loop thread
+  void* arg = nullptr;
+  bool queued = false;
+  void run() noexcept override {
+    queued = false;
+    if (handler) handler(arg);
+  }
+};
+
 struct loop_impl {
   std::unique_ptr<io_backend> backend = make_io_backend();
   std::vector<runnable*> io_ready;
@@ -59,9 +71,21 @@ struct loop_impl {
 
   std::function<void(const slow_step_info&)> slow_hook;
 
+  // Signals reach the loop through its wake-up eventfd, not through a watched self-pipe: a
+  // watched fd would make every iteration poll, where a program with only run()'s SIGINT
+  // handler should skip the system call whenever work is ready.
+  std::atomic<bool> signal_pending{false};
+  signal_runnable signal_watch;
+
+  /// Makes the loop run signal_watch soon. Async-signal-safe (a lock-free store and a write()
+  /// to the eventfd); callable from any thread while the loop exists.
+  void notify_from_signal() noexcept {
+    signal_pending.store(true, std::memory_order_release);
+    backend->wake();
+  }
+
   std::uint64_t iterations = 0;
-  std::uint64_t task_steps = 0;
-  std::uint64_t callbacks_run = 0;
+  std::uint64_t polls = 0;
   std::uint64_t tasks_created = 0;
   std::uint64_t slow_steps = 0;
   std::uint64_t next_task_id = 0;

@@ -30,8 +30,9 @@ class callback_base : public runnable, public timer_node {
   bool cancelled() const noexcept { return cancelled_.load(std::memory_order_acquire); }
   event_loop& loop() const noexcept { return *loop_; }
 
-  void run() noexcept override;   // the ready queue's reference is released afterwards
-  void fire() noexcept override;  // timer due: move to the ready queue
+  void run() noexcept override;  // the ready queue's reference is released afterwards
+  void drop() noexcept override { release(); }  // the queue's or the heap's reference
+  void fire() noexcept override;                // timer due: move to the ready queue
 
  protected:
   virtual ~callback_base() = default;

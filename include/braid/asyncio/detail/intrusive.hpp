@@ -16,6 +16,9 @@ using time_point = std::chrono::steady_clock::time_point;
 class runnable {
  public:
   virtual void run() noexcept = 0;
+  /// Called instead of run() when a closing loop drops it unrun (a call_soon callback releases
+  /// the loop's reference). Tasks and awaiters never remain queued then: close() cancelled them.
+  virtual void drop() noexcept {}
   runnable* next_run = nullptr;
 
  protected:
@@ -113,6 +116,8 @@ class timer_node {
  public:
   static constexpr std::uint32_t npos = 0xffffffffu;
   virtual void fire() noexcept = 0;
+  /// Called instead of fire() when a closing loop drops the timer (see runnable::drop).
+  virtual void drop() noexcept {}
   bool armed() const noexcept { return index != npos; }
 
   time_point deadline{};

@@ -64,4 +64,51 @@ class join_all_operation final : public waiter, public timer_node {
   bool cancel_seen_ = false;
 };
 
+/// The order in which a fixed set of tasks finish, for as_completed: one node per task, linked
+/// once, and a FIFO of indices that finishing tasks append to, so taking all n costs O(n) in
+/// total (re-linking every pending task per take would be O(n) each). Tasks already done come
+/// first, in input order. Loop-thread only; not copyable or movable (the nodes point here).
+class completion_queue final : public waiter {
+ public:
+  explicit completion_queue(std::vector<task_base*> tasks);
+  ~completion_queue();
+  completion_queue(const completion_queue&) = delete;
+  completion_queue& operator=(const completion_queue&) = delete;
+
+  /// Tasks not taken yet.
+  std::size_t remaining() const noexcept { return tasks_.size() - taken_; }
+
+  /// The awaitable of take(): the index of the next task to finish (in finishing order).
+  /// Cancelling the awaiting task stops the wait (cancelled_error) and takes nothing.
+  class take_operation {
+   public:
+    explicit take_operation(completion_queue& q) noexcept : q_(&q) {}
+    bool await_ready() const noexcept { return q_->taken_ < q_->order_.size(); }
+    bool await_suspend(std::coroutine_handle<> h) noexcept;
+    std::size_t await_resume();
+
+   private:
+    completion_queue* q_;
+  };
+  /// Throws invalid_state_error (from await_resume) if every task was taken.
+  take_operation take() noexcept { return take_operation(*this); }
+
+  bool cancel() noexcept override;
+
+ private:
+  struct node final : wait_node {
+    completion_queue* q = nullptr;
+    std::size_t index = 0;
+    void wake() noexcept override { q->on_done(index); }
+  };
+  void on_done(std::size_t index) noexcept;
+
+  std::vector<task_base*> tasks_;
+  std::unique_ptr<node[]> nodes_;
+  std::vector<std::size_t> order_;  // capacity n: pushing never allocates
+  std::size_t taken_ = 0;
+  task_base* waiting_ = nullptr;
+  bool cancelled_ = false;
+};
+
 }  // namespace braid::asyncio::detail
