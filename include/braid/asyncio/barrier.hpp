@@ -24,24 +24,29 @@ class barrier {
   explicit barrier(std::size_t parties);
   barrier(const barrier&) = delete;
   barrier& operator=(const barrier&) = delete;
+  /// Wakes every waiter with broken_barrier_error (as reset()). Never throws.
   ~barrier();
 
   /// Waits until `parties` tasks are waiting, then returns this task's index, a distinct number
   /// from 0 to parties() - 1 in arrival order (the last to arrive gets parties() - 1 and does not
   /// suspend). Throws broken_barrier_error if the barrier is broken (abort()) or is reset while
-  /// this task waits. A cancellation point (see the class comment).
+  /// this task waits; cancelled_error (Python's Barrier.wait()).
+  /// **Cancel safety**: cancel-safe: see the class comment. The last party does not suspend, so
+  /// a cancellation pending then is delivered at its next suspension point.
   task<std::size_t> wait();
 
   /// Wakes every waiter with broken_barrier_error and empties the barrier, which is usable again
-  /// at once (Python's reset()).
+  /// at once (Python's reset()). Never throws.
   void reset() noexcept;
   /// Breaks the barrier: every waiter, and every later wait() until reset(), throws
-  /// broken_barrier_error (Python's abort()).
+  /// broken_barrier_error (Python's abort()). Never throws.
   void abort() noexcept;
 
+  /// The number given to the constructor (Python's parties). Never throws.
   std::size_t parties() const noexcept { return parties_; }
-  /// Tasks waiting now (Python's n_waiting).
+  /// Tasks waiting now (Python's n_waiting). Never throws.
   std::size_t n_waiting() const noexcept { return waiting_; }
+  /// True after abort(), until reset() (Python's broken). Never throws.
   bool broken() const noexcept { return broken_; }
 
  private:

@@ -64,12 +64,16 @@ using semaphore_guard = scoped_guard<semaphore>;
 /// A mutual-exclusion lock for tasks (not threads).
 class lock {
  public:
+  /// Whether some task holds the lock (Python's Lock.locked()). Never throws.
   bool locked() const noexcept { return locked_; }
-  /// Waits for the lock. A cancellation point: a cancelled waiter leaves the queue without the
-  /// lock; a waiter that was handed the lock keeps it (cancelled_error then comes at its next
-  /// suspension point).
+  /// Waits for the lock (Python's Lock.acquire()). A free lock with no waiter is taken without
+  /// suspending (so a pending cancellation is not delivered here). Throws cancelled_error.
+  /// **Cancel safety**: cancel-safe: a waiter cancelled in the queue leaves it without the lock;
+  /// a waiter already handed the lock keeps it and returns normally (cancelled_error then comes
+  /// at its next suspension point), so the lock is never lost.
   task<void> acquire();
-  /// Releases the lock, handing it to the first waiter. Throws invalid_state_error if unlocked.
+  /// Releases the lock, handing it to the first waiter (Python's Lock.release()). Throws
+  /// invalid_state_error if unlocked. Any task may release it, not only the holder.
   void release();
   /// Acquires the lock and returns a guard that releases it when destroyed (Python's
   /// `async with lock:`). Throws what acquire() throws.
@@ -86,12 +90,18 @@ class lock {
 /// A counter of available units (Python's asyncio.Semaphore).
 class semaphore {
  public:
+  /// `value` units are free at first (Python's Semaphore(value)). Never throws.
   explicit semaphore(std::size_t value = 1) noexcept : value_(value) {}
+  /// True if no unit is free (Python's locked()). Never throws.
   bool locked() const noexcept { return value_ == 0; }
+  /// Units free now. Never throws.
   std::size_t value() const noexcept { return value_; }
-  /// Takes a unit, waiting while none is free. Cancellation as lock::acquire.
+  /// Takes a unit, waiting while none is free or others wait first (Python's acquire()); does
+  /// not suspend when a unit is free and nobody waits. Throws cancelled_error.
+  /// **Cancel safety**: as lock::acquire(): a cancelled waiter takes no unit; one handed a unit
+  /// keeps it.
   task<void> acquire();
-  /// Returns a unit, handing it to the first waiter. Never throws.
+  /// Returns a unit, handing it to the first waiter (Python's release()). Never throws.
   void release();
   /// Takes a unit and returns a guard that returns it when destroyed (Python's
   /// `async with sem:`). Cancel safety as lock::scoped().
@@ -106,6 +116,7 @@ class semaphore {
 /// BoundedSemaphore raises ValueError).
 class bounded_semaphore : public semaphore {
  public:
+  /// `value` units, also the most release() may bring back. Never throws.
   explicit bounded_semaphore(std::size_t value = 1) noexcept : semaphore(value), max_(value) {}
   /// Returns a unit. Throws invalid_state_error if that would exceed the initial value.
   void release();

@@ -54,19 +54,27 @@ struct priority_store {  // smallest first, like heapq
 };
 }  // namespace detail
 
+/// The queue behind queue, priority_queue and lifo_queue (see the file comment). Loop-thread
+/// only. Besides the errors listed, what T's move or comparison throws passes through.
 template <class T, class Store>
 class basic_queue {
  public:
-  /// `maxsize` 0 means unbounded.
+  /// `maxsize` 0 means unbounded (Python's Queue(maxsize)). Never throws.
   explicit basic_queue(std::size_t maxsize = 0) : maxsize_(maxsize) {}
 
+  /// Items in the queue (Python's qsize()). Never throws.
   std::size_t qsize() const noexcept { return store_.items.size(); }
+  /// The bound given to the constructor; 0 for none. Never throws.
   std::size_t maxsize() const noexcept { return maxsize_; }
+  /// No item in the queue (Python's empty()). Never throws.
   bool empty() const noexcept { return store_.items.empty(); }
+  /// Bounded and at its bound (Python's full()). Never throws.
   bool full() const noexcept { return maxsize_ != 0 && qsize() >= maxsize_; }
 
-  /// Adds an item, waiting while the queue is full. Throws queue_shut_down after shutdown().
-  /// A cancellation point: a cancelled put adds nothing.
+  /// Adds an item, waiting while the queue is full (Python's put()); does not suspend when there
+  /// is room. Throws queue_shut_down after shutdown(), cancelled_error, as put_nowait().
+  /// **Cancel safety**: a cancelled put adds nothing, but `item` (moved into the call) is
+  /// destroyed with it: keep a copy if it must not be lost.
   task<void> put(T item) {
     while (full()) {
       if (shut_down_) throw queue_shut_down();
@@ -75,7 +83,8 @@ class basic_queue {
     }
     put_nowait(std::move(item));
   }
-  /// Adds an item at once; throws queue_full or queue_shut_down.
+  /// Adds an item at once (Python's put_nowait()). Throws queue_full, queue_shut_down,
+  /// std::bad_alloc.
   void put_nowait(T item) {
     if (shut_down_) throw queue_shut_down();
     if (full()) throw queue_full();
@@ -83,10 +92,12 @@ class basic_queue {
     ++unfinished_;
     getters_.wake_one();
   }
-  /// Removes an item, waiting while the queue is empty. Throws queue_shut_down if the queue is
-  /// shut down and empty. A cancellation point: a cancelled get takes nothing, and a get that
-  /// was woken for an item takes it even if cancelled meanwhile (the cancellation then comes at
-  /// the next suspension point), so no item is ever lost.
+  /// Removes an item, waiting while the queue is empty (Python's get()); does not suspend when
+  /// an item is there. Throws queue_shut_down if the queue is shut down and empty;
+  /// cancelled_error.
+  /// **Cancel safety**: cancel-safe: a cancelled get takes nothing, and a get that was woken for
+  /// an item takes it even if cancelled meanwhile (the cancellation then comes at the next
+  /// suspension point), so no item is ever lost.
   task<T> get() {
     while (empty()) {
       if (shut_down_) throw queue_shut_down();
@@ -95,7 +106,8 @@ class basic_queue {
     }
     co_return get_nowait();
   }
-  /// Removes an item at once; throws queue_empty, or queue_shut_down if shut down and empty.
+  /// Removes an item at once (Python's get_nowait()). Throws queue_empty, or queue_shut_down if
+  /// shut down and empty.
   T get_nowait() {
     if (empty()) {
       if (shut_down_) throw queue_shut_down();
@@ -106,15 +118,17 @@ class basic_queue {
     if (!empty()) getters_.wake_one();  // in case a woken getter went elsewhere
     return v;
   }
-  /// Marks one item fully processed. Throws invalid_state_error if called more times than items
-  /// were put.
+  /// Marks one item fully processed (Python's task_done()). Throws invalid_state_error if called
+  /// more times than items were put (Python raises ValueError).
   void task_done() {
     if (unfinished_ == 0) throw invalid_state_error("task_done() called too many times");
     if (--unfinished_ == 0) joiners_.wake_all();
   }
   /// Waits until every item put has been marked task_done (items dropped by an immediate
-  /// shutdown count as done; items taken before it still need their task_done). A cancellation
-  /// point: a cancelled join() throws cancelled_error and changes nothing.
+  /// shutdown count as done; items taken before it still need their task_done) (Python's
+  /// join()); does not suspend if none is unfinished. Throws cancelled_error.
+  /// **Cancel safety**: cancel-safe: a cancelled join() throws cancelled_error and changes
+  /// nothing.
   task<void> join() {
     while (unfinished_ != 0) {
       detail::park_operation op(joiners_, false);
