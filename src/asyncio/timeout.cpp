@@ -65,8 +65,4 @@ bool deadline_timer::exit(std::exception_ptr error, bool move_on) {
 
 }  // namespace detail
 
-void timeout_scope::reschedule_after(duration delay) {
-  timer_->reschedule(detail::add_delay(detail::running_loop_time(), delay));
-}
-
 }  // namespace braid::asyncio

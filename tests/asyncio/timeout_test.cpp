@@ -79,6 +79,45 @@ TEST(Timeout, SleepOfSecondsMaxDoesNotOverflow) {
   EXPECT_FALSE(run(max_seconds(), {.clock = &clock}));
 }
 
+// timeout(), wait_for(), fail_after(), move_on_after(), reschedule_after(), call_later() and
+// wait() take any duration type, as sleep() does: seconds::max() is clamped, not overflowed in a
+// conversion to nanoseconds first.
+task<int> seven_after_a_second() {
+  co_await sleep(1s);
+  co_return 7;
+}
+
+task<void> max_seconds_everywhere(log_t& log) {
+  constexpr auto max_s = std::chrono::seconds::max();
+  auto cb = event_loop::running().call_later(max_s, [&log] { log.push_back("callback ran"); });
+  EXPECT_GT(cb.when(), event_loop::running().time() + 24h * 365 * 50);
+  const int a = co_await timeout(max_s, seven_after_a_second());
+  const int b = co_await wait_for(seven_after_a_second(), max_s);
+  auto h = create_task(seven_after_a_second());
+  const int c = co_await wait_for(h, max_s);
+  log.push_back("values " + std::to_string(a + b + c));
+  auto body = [](timeout_scope& t) -> task<void> {
+    t.reschedule_after(std::chrono::seconds::max());
+    co_await sleep(1s);
+  };
+  co_await fail_after(max_s, body);
+  const bool cut = co_await move_on_after(max_s, body);
+  log.push_back(cut ? "cut short" : "completed");
+  std::vector<task_handle<void>> hs;
+  hs.push_back(create_task(one_second()));
+  auto r = co_await wait(std::move(hs), return_when::all_completed, max_s);
+  log.push_back("wait ended, pending " + std::to_string(r.pending.size()));
+  co_await sleep(24h * 365);
+  cb.cancel();
+}
+
+TEST(Timeout, SecondsMaxIsClampedByEveryDelayTakingFunction) {
+  virtual_clock clock(an_hour_in());
+  log_t log;
+  run(max_seconds_everywhere(log), {.clock = &clock});
+  EXPECT_EQ(log, (log_t{"values 21", "completed", "wait ended, pending 0"}));
+}
+
 // --- timeout_scope ---------------------------------------------------------------------------
 
 task<void> scope_reschedule(log_t& log) {

@@ -38,8 +38,10 @@ class task_handle;
 /// from running. Copyable; an empty handle (default-constructed) ignores cancel().
 class callback_handle {
  public:
+  /// An empty handle. Never throws.
   callback_handle() noexcept = default;
-  explicit callback_handle(detail::callback_base* cb) noexcept : cb_(cb) {}  // adopts a reference
+  /// Adopts one reference to `cb` (call_soon and the others use it). Never throws.
+  explicit callback_handle(detail::callback_base* cb) noexcept : cb_(cb) {}
   callback_handle(const callback_handle& o) noexcept : cb_(o.cb_) {
     if (cb_) cb_->retain();
   }
@@ -58,8 +60,10 @@ class callback_handle {
   void cancel() noexcept {
     if (cb_) cb_->cancel();
   }
+  /// Whether cancel() was called (Python's Handle.cancelled()). Never throws; thread-safe.
   bool cancelled() const noexcept { return cb_ && cb_->cancelled(); }
-  /// When a call_later/call_at callback is due.
+  /// When a call_later/call_at callback is due (Python's TimerHandle.when()); the epoch for an
+  /// empty handle. Never throws.
   time_point when() const noexcept { return cb_ ? cb_->deadline : time_point{}; }
 
  private:
@@ -134,11 +138,14 @@ class loop_poster {
 
 class event_loop {
  public:
-  /// A loop on the real steady clock.
+  /// A loop on the real steady clock (Python's new_event_loop()). Throws event_loop_error if the
+  /// OS refuses the backend's descriptors (epoll, eventfd); std::bad_alloc.
   event_loop();
-  /// A loop reading time from `clock`, which must outlive it (a virtual_clock for tests).
+  /// A loop reading time from `clock`, which must outlive it (a virtual_clock for tests). Throws
+  /// as event_loop().
   explicit event_loop(asyncio::clock& clock);
-  /// Closes the loop (see close()).
+  /// Closes the loop (see close()) unless it is running; what close() throws goes to
+  /// braid::threading's excepthook. Never throws.
   ~event_loop();
   event_loop(const event_loop&) = delete;
   event_loop& operator=(const event_loop&) = delete;
@@ -146,16 +153,19 @@ class event_loop {
   /// The loop running on the calling thread, or null (Python's get_running_loop, without the
   /// throw). Thread-safe.
   static event_loop* current() noexcept { return detail::current_loop; }
-  /// The running loop; throws event_loop_error if none runs on this thread.
+  /// The running loop (Python's get_running_loop()); throws event_loop_error if none runs on
+  /// this thread. Thread-safe.
   static event_loop& running();
 
-  /// The loop's current time (Python's loop.time()).
+  /// The loop's current time (Python's loop.time()). Never throws.
   time_point time() const noexcept { return clock_->now(); }
+  /// The clock the loop reads. Never throws.
   asyncio::clock& clock() const noexcept { return *clock_; }
 
   /// Runs `fn()` on the next iteration, after what is already ready (Python's call_soon).
   /// Exceptions thrown by `fn` go to braid::threading's excepthook ("event loop callback").
-  /// Throws std::bad_alloc.
+  /// Throws std::bad_alloc, what copying or moving `fn` throws. Loop-thread only. Unlike Python,
+  /// a closed loop is not detected: the callback then never runs (see call_soon_threadsafe).
   template <class F>
   callback_handle call_soon(F&& fn) {
     auto* cb = make_callback(std::forward<F>(fn));
@@ -163,12 +173,14 @@ class event_loop {
     push_ready(*cb);
     return callback_handle(cb);
   }
-  /// Runs `fn()` once `delay` has passed on the loop's clock (Python's call_later).
-  template <class F>
-  callback_handle call_later(duration delay, F&& fn) {
+  /// Runs `fn()` once `delay` has passed on the loop's clock (Python's call_later). `delay` may
+  /// be any duration type; it is clamped, so seconds::max() means practically never. As
+  /// call_soon otherwise.
+  template <class Rep, class Period, class F>
+  callback_handle call_later(std::chrono::duration<Rep, Period> delay, F&& fn) {
     return call_at(detail::add_delay(time(), delay), std::forward<F>(fn));
   }
-  /// Runs `fn()` at `when` on the loop's clock (Python's call_at).
+  /// Runs `fn()` at `when` on the loop's clock (Python's call_at). As call_soon otherwise.
   template <class F>
   callback_handle call_at(time_point when, F&& fn) {
     auto* cb = make_callback(std::forward<F>(fn));
@@ -209,31 +221,43 @@ class event_loop {
   T run_until_complete(task<T> t);
 
   /// Runs until stop() is called (Python's run_forever). Throws event_loop_error if a loop
-  /// already runs on this thread.
+  /// already runs on this thread or this one is closed. Loop-thread only (it makes the calling
+  /// thread the loop's).
   void run_forever();
   /// Makes run_forever() return after the current iteration. Thread-safe: the loop may be
   /// destroyed as soon as run_forever() returned, even while this call is still returning.
   void stop() noexcept;
+  /// Whether run_forever() or run_until_complete() is running it (Python's is_running()).
+  /// Never throws.
   bool is_running() const noexcept { return running_loop_; }
+  /// Whether close() finished (Python's is_closed()). Never throws.
   bool is_closed() const noexcept { return closed_; }
-  /// Cancels every remaining task and runs the loop until they finished, then shuts the default
-  /// executor down and releases the backend. Harmless if already closed. Throws event_loop_error
-  /// if called while the loop runs.
+  /// Cancels every remaining task and runs the loop until they finished, then drops callbacks
+  /// not run yet, shuts the default executor down (waiting for its threads) and releases the
+  /// backend (Python's close(), plus the cleanup of asyncio.run). Harmless if already closed.
+  /// Throws event_loop_error if this loop is running (or, with tasks left, another loop runs on
+  /// this thread).
   void close();
   /// Cancels every task still alive and runs until all have finished (what run() does at exit).
+  /// Tasks that catch the cancellation and go on are waited for. Throws event_loop_error if tasks
+  /// remain and a loop already runs on this thread, or this one is closed.
   void cancel_all_tasks();
 
+  /// A snapshot of the loop's counters. Never throws.
   loop_statistics statistics() const noexcept;
 
-  /// Debug mode records where each task was created (Python's loop.set_debug).
+  /// Debug mode records where each task was created (Python's loop.set_debug). Never throws.
   void set_debug(bool on) noexcept { debug_ = on; }
+  /// Python's loop.get_debug(). Never throws.
   bool get_debug() const noexcept { return debug_; }
   /// The watchdog threshold: a task step or callback running longer is reported (Python's
-  /// slow_callback_duration, on always). Default 100 ms; zero turns the watchdog off.
+  /// slow_callback_duration, on always). Default 100 ms; zero turns the watchdog off. Never
+  /// throws.
   void set_slow_callback_duration(std::chrono::nanoseconds d) noexcept {
     slow_ns_ = d.count();
     if (slow_ns_ > 0) step_clock_ns_ = coarse_now_ns();  // a step now running starts now
   }
+  /// The watchdog threshold. Never throws.
   std::chrono::nanoseconds slow_callback_duration() const noexcept {
     return std::chrono::nanoseconds(slow_ns_);
   }
@@ -243,9 +267,13 @@ class event_loop {
   /// excepthook. Loop-thread only. Throws std::bad_alloc.
   void set_slow_step_hook(std::function<void(const slow_step_info&)> hook);
 
-  /// The executor to_thread() uses: a thread_pool_executor created on first use.
+  /// The executor to_thread() uses: a thread_pool_executor created on first use. Throws
+  /// std::bad_alloc, what creating the pool throws. Thread-safe, but the reference is only valid
+  /// until set_default_executor() or close() replaces the executor.
   futures::executor& default_executor();
-  /// Replaces the default executor (Python's set_default_executor).
+  /// Replaces the default executor (Python's set_default_executor). The previous one is
+  /// released, not shut down by the loop (its destructor runs here if the loop held the last
+  /// reference). Null means "make one on first use" again. Never throws. Thread-safe.
   void set_default_executor(std::shared_ptr<futures::executor> executor);
 
  private:

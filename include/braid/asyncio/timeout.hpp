@@ -16,6 +16,7 @@
 /// timeout_error: the counted cancel requests (cancelling()) tell them apart, so nested scopes
 /// compose. wait_for() is a timeout scope around one awaitable.
 
+#include <chrono>
 #include <coroutine>
 #include <exception>
 #include <optional>
@@ -31,6 +32,8 @@
 namespace braid::asyncio {
 
 namespace detail {
+time_point running_loop_time();
+
 /// The deadline of one timeout scope: a timer that cancels the scope's task. Loop-thread only.
 class deadline_timer final : public timer_node {
  public:
@@ -86,9 +89,13 @@ class timeout_scope {
   /// invalid_state_error if the deadline has already expired or the scope has ended (as Python
   /// raises RuntimeError).
   void reschedule(std::optional<time_point> when) { timer_->reschedule(when); }
-  /// Moves the deadline to `delay` from now on the loop's clock (clamped: duration::max() means
-  /// practically never). Throws as reschedule().
-  void reschedule_after(duration delay);
+  /// Moves the deadline to `delay` from now on the loop's clock; any duration type (clamped:
+  /// seconds::max() means practically never). Throws as reschedule(); event_loop_error outside
+  /// a running loop.
+  template <class Rep, class Period>
+  void reschedule_after(std::chrono::duration<Rep, Period> delay) {
+    timer_->reschedule(detail::add_delay(detail::running_loop_time(), delay));
+  }
   /// True once the deadline passed and cancelled the body (Python's expired()). Never throws.
   bool expired() const noexcept { return timer_->expired(); }
 
@@ -174,86 +181,105 @@ task<T> await_handle(task_handle<T> h) {
 
 template <class F>
 using body_result_t = typename std::invoke_result_t<F&>::value_type;
-
-time_point running_loop_time();
 }  // namespace detail
 
 /// Runs `body` with a deadline of `when` on the loop's clock (Python's timeout_at). Returns
 /// body's value. Throws timeout_error if the deadline cancelled the body; cancelled_error if the
-/// task was cancelled from elsewhere; what body throws. A cancellation point.
+/// task was cancelled from elsewhere; event_loop_error (when awaited) outside a task; what body
+/// throws.
+/// **Cancel safety**: cancelling the awaiting task cancels the body at its current await (what
+/// that await loses is the body's own cancel safety); the scope rethrows cancelled_error.
+/// Loop-thread only.
 template <class T>
 task<T> timeout_at(time_point when, task<T> body) {
   return detail::run_with_deadline(when, std::move(body));
 }
 
-/// As timeout_at, `delay` from now (Python's asyncio.timeout).
-template <class T>
-task<T> timeout(duration delay, task<T> body) {
+/// As timeout_at, `delay` from now (Python's asyncio.timeout). `delay` may be any duration
+/// type; it is clamped, so seconds::max() means practically never. The deadline counts from
+/// this call, not from the await. Throws event_loop_error at once outside a running loop.
+template <class T, class Rep, class Period>
+task<T> timeout(std::chrono::duration<Rep, Period> delay, task<T> body) {
   return detail::run_with_deadline(detail::add_delay(detail::running_loop_time(), delay),
                                    std::move(body));
 }
 
-/// A block of code under a deadline: `fn()` returns the task to run. The callable may capture
-/// by reference; it lives until the awaiting expression ends.
+/// A block of code under a deadline: `fn()` returns the task to run (called at once). The
+/// callable may capture by reference; it lives until the awaiting expression ends. Throws and
+/// cancel safety as timeout_at(when, body).
 template <class F, class = std::enable_if_t<std::is_invocable_v<F&>>>
 auto timeout_at(time_point when, F&& fn) -> task<detail::body_result_t<F>> {
   return detail::run_with_deadline(when, fn());
 }
-template <class F, class = std::enable_if_t<std::is_invocable_v<F&>>>
-auto timeout(duration delay, F&& fn) -> task<detail::body_result_t<F>> {
+/// As timeout_at(when, fn), `delay` (any duration type, clamped) from now. As timeout(delay, t).
+template <class Rep, class Period, class F, class = std::enable_if_t<std::is_invocable_v<F&>>>
+auto timeout(std::chrono::duration<Rep, Period> delay, F&& fn) -> task<detail::body_result_t<F>> {
   return detail::run_with_deadline(detail::add_delay(detail::running_loop_time(), delay), fn());
 }
 
 /// Awaits `t` for at most `delay` (Python's wait_for): timeout_error when it runs out, and the
-/// coroutine is cancelled. A cancellation point.
-template <class T>
-task<T> wait_for(task<T> t, duration delay) {
+/// coroutine is cancelled. `delay` is any duration type, clamped. Throws and cancel safety as
+/// timeout(delay, t).
+template <class T, class Rep, class Period>
+task<T> wait_for(task<T> t, std::chrono::duration<Rep, Period> delay) {
   return timeout(delay, std::move(t));
 }
 /// Awaits a running task for at most `delay`; on timeout the task is cancelled (as Python
-/// does), awaited, and timeout_error is thrown.
-template <class T>
-task<T> wait_for(task_handle<T> h, duration delay) {
+/// does), awaited, and timeout_error is thrown. Throws what the task throws, cancelled_error,
+/// event_loop_error outside a running loop.
+/// **Cancel safety**: cancelling the awaiting task cancels the awaited task too (as awaiting
+/// its handle does), waits for it, and throws cancelled_error.
+template <class T, class Rep, class Period>
+task<T> wait_for(task_handle<T> h, std::chrono::duration<Rep, Period> delay) {
   return timeout(delay, detail::await_handle(std::move(h)));
 }
 
 /// A block of code whose body takes the scope's timeout_scope& (to read or move the deadline):
 /// `co_await timeout(1s, [&](timeout_scope& t) -> task<void> { ... })`. As timeout(); `fn` is
-/// moved into the returned task, so the scope may be stored and awaited later.
-template <class F, class = std::enable_if_t<std::is_invocable_v<F&, timeout_scope&>>>
-auto timeout(duration delay, F fn) -> task<detail::scoped_body_result_t<F>> {
+/// moved into the returned task, so the scope may be stored and awaited later (the deadline
+/// still counts from this call).
+template <class Rep, class Period, class F,
+          class = std::enable_if_t<std::is_invocable_v<F&, timeout_scope&>>>
+auto timeout(std::chrono::duration<Rep, Period> delay, F fn)
+    -> task<detail::scoped_body_result_t<F>> {
   return detail::run_scoped<false>(detail::add_delay(detail::running_loop_time(), delay),
                                    std::move(fn));
 }
 /// As timeout(delay, fn) with an absolute deadline; an empty `when` means none yet (Python's
-/// timeout_at(None)), for a body that sets one with reschedule().
+/// timeout_at(None)), for a body that sets one with reschedule(). Throws and cancel safety as
+/// fail_after.
 template <class F, class = std::enable_if_t<std::is_invocable_v<F&, timeout_scope&>>>
 auto timeout_at(std::optional<time_point> when, F fn) -> task<detail::scoped_body_result_t<F>> {
   return detail::run_scoped<false>(when, std::move(fn));
 }
 
 /// trio's fail_after: runs the block `fn(scope)` (a callable taking timeout_scope& and
-/// returning a task) with a deadline `delay` from now; the same as timeout(delay, fn).
+/// returning a task) with a deadline `delay` (any duration type, clamped) from now; the same as
+/// timeout(delay, fn).
 /// Throws timeout_error if the deadline cancelled the body; cancelled_error if the task was
 /// cancelled from elsewhere; what the body throws.
 /// **Cancel safety**: a cancellation point; cancelling the awaiting task cancels the body,
 /// which sees cancelled_error at its current await; the scope then rethrows cancelled_error.
 /// Loop-thread only.
-template <class F, class = std::enable_if_t<std::is_invocable_v<F&, timeout_scope&>>>
-auto fail_after(duration delay, F fn) -> task<detail::scoped_body_result_t<F>> {
+template <class Rep, class Period, class F,
+          class = std::enable_if_t<std::is_invocable_v<F&, timeout_scope&>>>
+auto fail_after(std::chrono::duration<Rep, Period> delay, F fn)
+    -> task<detail::scoped_body_result_t<F>> {
   return detail::run_scoped<false>(detail::add_delay(detail::running_loop_time(), delay),
                                    std::move(fn));
 }
-/// As fail_after, at `when` on the loop's clock (trio's fail_at).
+/// As fail_after, at `when` on the loop's clock (trio's fail_at). Throws and cancel safety as
+/// fail_after.
 template <class F, class = std::enable_if_t<std::is_invocable_v<F&, timeout_scope&>>>
 auto fail_at(time_point when, F fn) -> task<detail::scoped_body_result_t<F>> {
   return detail::run_scoped<false>(when, std::move(fn));
 }
 
-/// trio's move_on_after: runs the block `fn(scope)` with a deadline `delay` from now; at the
-/// deadline the body is cancelled and execution continues after the scope. Returns, for a
-/// body of task<void>, true if the deadline cut the body short (trio's cancelled_caught);
-/// for a body of task<T>, the value, or an empty optional if the deadline cut it short:
+/// trio's move_on_after: runs the block `fn(scope)` with a deadline `delay` (any duration type,
+/// clamped) from now; at the deadline the body is cancelled and execution continues after the
+/// scope. Returns, for a body of task<void>, true if the deadline cut the body short (trio's
+/// cancelled_caught); for a body of task<T>, the value, or an empty optional if the deadline
+/// cut it short:
 ///
 /// ```
 /// bool gave_up = co_await asyncio::move_on_after(1s, [&](asyncio::timeout_scope&) {
@@ -266,13 +292,15 @@ auto fail_at(time_point when, F fn) -> task<detail::scoped_body_result_t<F>> {
 /// says it completed.
 /// **Cancel safety**: a cancellation point; a cancel from outside cancels the body and comes
 /// out as cancelled_error. Loop-thread only.
-template <class F, class = std::enable_if_t<std::is_invocable_v<F&, timeout_scope&>>>
-auto move_on_after(duration delay, F fn)
+template <class Rep, class Period, class F,
+          class = std::enable_if_t<std::is_invocable_v<F&, timeout_scope&>>>
+auto move_on_after(std::chrono::duration<Rep, Period> delay, F fn)
     -> task<detail::scope_result_t<detail::scoped_body_result_t<F>, true>> {
   return detail::run_scoped<true>(detail::add_delay(detail::running_loop_time(), delay),
                                   std::move(fn));
 }
-/// As move_on_after, at `when` on the loop's clock (trio's move_on_at).
+/// As move_on_after, at `when` on the loop's clock (trio's move_on_at). Throws and cancel
+/// safety as move_on_after.
 template <class F, class = std::enable_if_t<std::is_invocable_v<F&, timeout_scope&>>>
 auto move_on_at(time_point when, F fn)
     -> task<detail::scope_result_t<detail::scoped_body_result_t<F>, true>> {
@@ -281,7 +309,10 @@ auto move_on_at(time_point when, F fn)
 
 /// Runs `t` as its own task and awaits it; cancelling the awaiting task only stops the wait
 /// (cancelled_error at once) while the shielded task runs on, owned by the loop (Python's
-/// shield). Its failure, if nobody else awaits it, is reported when it ends.
+/// shield). Its failure, if nobody else awaits it, is reported when it ends. Throws what `t`
+/// throws; event_loop_error outside a running loop; std::bad_alloc.
+/// **Cancel safety**: the work is never lost: a cancelled wait throws cancelled_error at once
+/// and the task finishes on its own (its result is then dropped). Loop-thread only.
 template <class T>
 task<T> shield(task<T> t) {
   auto h = event_loop::running().create_task(std::move(t));

@@ -3,6 +3,7 @@
 /// braid::asyncio::wait and as_completed (Python's asyncio.wait and asyncio.as_completed):
 /// waiting for some of a set of running tasks without taking their results.
 
+#include <chrono>
 #include <cstddef>
 #include <iterator>
 #include <memory>
@@ -30,8 +31,10 @@ struct wait_result {
 
 /// Waits until `when` is met or `timeout` passes, and splits `tasks` into done and pending, each
 /// in input order. Never cancels the tasks and never throws their errors (Python's wait).
-/// Cancelling the awaiting task stops the wait at once (cancelled_error); the tasks run on.
-/// A cancellation point.
+/// Throws event_loop_error outside a running loop, std::bad_alloc, cancelled_error.
+/// **Cancel safety**: cancel-safe: cancelling the awaiting task stops the wait at once
+/// (cancelled_error); the tasks run on, and the handles are dropped with the call (keep copies
+/// to reach them). Loop-thread only.
 template <class T>
 task<wait_result<T>> wait(std::vector<task_handle<T>> tasks,
                           return_when when = return_when::all_completed,
@@ -50,6 +53,15 @@ task<wait_result<T>> wait(std::vector<task_handle<T>> tasks,
   wait_result<T> out;
   for (auto& t : tasks) (t.done() ? out.done : out.pending).push_back(std::move(t));
   co_return out;
+}
+
+/// As wait() with a timeout of any duration type, clamped (seconds::max() means practically
+/// never). Throws and cancel safety as wait().
+template <class T, class Rep, class Period>
+task<wait_result<T>> wait(std::vector<task_handle<T>> tasks, return_when when,
+                          std::chrono::duration<Rep, Period> timeout) {
+  const std::optional<duration> clamped(braid::detail::clamp_timeout(timeout));
+  co_return co_await wait(std::move(tasks), when, clamped);
 }
 
 /// Yields tasks as they finish (Python's as_completed), in the order they finish (tasks already
@@ -106,7 +118,9 @@ class as_completed {
     using value_type = task<T>;
     using difference_type = std::ptrdiff_t;
     iterator() noexcept = default;
+    /// next_value() of the as_completed (see there). Throws std::bad_alloc.
     task<T> operator*() const { return ac_->next_value(); }
+    /// Counts one element taken. Never throws.
     iterator& operator++() noexcept {
       --left_;
       return *this;
@@ -122,7 +136,9 @@ class as_completed {
     as_completed* ac_ = nullptr;
     std::size_t left_ = 0;
   };
+  /// The range-for form's start (size() elements). Never throws.
   iterator begin() noexcept { return iterator(this, size()); }
+  /// Never throws.
   std::default_sentinel_t end() const noexcept { return {}; }
 
  private:
