@@ -28,7 +28,7 @@ namespace braid::asyncio {
 ///
 /// Must be awaited from a task on a running loop (event_loop_error otherwise); the future may be
 /// completed from any thread. await_resume throws what the future's work threw, or
-/// cancelled_error.
+/// cancelled_error. Constructing and moving never throw; one operation is awaited once.
 template <class T>
 class future_operation final : public detail::runnable,
                                public futures::detail::completion_node,
@@ -108,7 +108,10 @@ class future_operation final : public detail::runnable,
 }  // namespace braid::asyncio
 
 namespace braid::futures {
-/// Makes every futures::future awaitable inside braid::asyncio tasks (found by ADL).
+/// Makes every futures::future awaitable inside braid::asyncio tasks (found by ADL). An rvalue
+/// future's result is moved out; an lvalue's is copied (the future keeps it). Throws and cancel
+/// safety as future_operation: cancelling the awaiting task cancels work not started yet and
+/// stops waiting for work already running (its result is then lost). Loop-thread only.
 template <class T>
 asyncio::future_operation<T> operator co_await(future<T>&& f) noexcept {
   return asyncio::future_operation<T>(std::move(f), true);

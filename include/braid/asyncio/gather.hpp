@@ -33,11 +33,15 @@ using gather_value_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 template <class T>
 class outcome {
  public:
+  /// An error outcome. Never throws.
   explicit outcome(std::exception_ptr e) noexcept : v_(std::move(e)) {}
+  /// A value outcome. Throws what moving T throws.
   explicit outcome(gather_value_t<T> v) : v_(std::move(v)) {}
+  /// Never throws.
   bool has_value() const noexcept { return v_.index() == 0; }
+  /// Never throws.
   bool has_error() const noexcept { return v_.index() == 1; }
-  /// The value; rethrows the error if there is one.
+  /// The value (moved out of an rvalue); rethrows the error if there is one.
   const gather_value_t<T>& value() const& {
     if (has_error()) std::rethrow_exception(std::get<1>(v_));
     return std::get<0>(v_);
@@ -46,7 +50,7 @@ class outcome {
     if (has_error()) std::rethrow_exception(std::get<1>(v_));
     return std::move(std::get<0>(v_));
   }
-  /// The error, or null.
+  /// The error, or null. Never throws.
   std::exception_ptr error() const noexcept {
     return has_error() ? std::get<1>(v_) : std::exception_ptr();
   }
@@ -149,8 +153,10 @@ using gather_arg_t = gather_arg<std::remove_cvref_t<A>>;
 /// Runs every coroutine as a task on the running loop and returns their values as a tuple, in
 /// argument order (void gives std::monostate). If one fails (or is cancelled), the others are
 /// cancelled and awaited, then the first failure is rethrown. Cancelling the awaiting task
-/// cancels them all, waits for them, and throws cancelled_error. A cancellation point.
-/// Throws event_loop_error outside a running loop.
+/// cancels them all, waits for them, and throws cancelled_error. Throws event_loop_error (when
+/// awaited) outside a running loop; std::bad_alloc; the first failure.
+/// **Cancel safety**: not cancel-safe: every result is lost (the tasks are cancelled and waited
+/// for, so nothing runs on unseen). Loop-thread only.
 template <class... T>
 task<std::tuple<gather_value_t<T>...>> gather(task<T>... coros) {
   auto& loop = event_loop::running();
@@ -167,7 +173,9 @@ task<std::tuple<gather_value_t<T>...>> gather(task<T>... coros) {
 }
 
 /// As gather(), but errors (cancellation included) come back as outcome values and nothing is
-/// cancelled when one fails. Cancelling the awaiting task still cancels them all.
+/// cancelled when one fails. Throws event_loop_error outside a running loop, std::bad_alloc,
+/// cancelled_error. **Cancel safety**: as gather(): cancelling the awaiting task still cancels
+/// them all, waits for them, and throws cancelled_error.
 template <class... T>
 task<std::tuple<outcome<T>...>> gather(return_exceptions_t, task<T>... coros) {
   auto& loop = event_loop::running();
@@ -178,7 +186,8 @@ task<std::tuple<outcome<T>...>> gather(return_exceptions_t, task<T>... coros) {
   co_return detail::take_all_outcomes(handles, seq);
 }
 
-/// gather over a range: a vector of coroutines in, a vector of values out, in order.
+/// gather over a range: a vector of coroutines in, a vector of values out, in order. Throws and
+/// cancel safety as gather(task<T>...).
 template <class T>
 task<std::vector<gather_value_t<T>>> gather(std::vector<task<T>> coros) {
   auto& loop = event_loop::running();
@@ -202,7 +211,8 @@ task<std::vector<gather_value_t<T>>> gather(std::vector<task<T>> coros) {
   co_return out;
 }
 
-/// gather(return_exceptions) over a range.
+/// gather(return_exceptions) over a range. Throws and cancel safety as gather(return_exceptions,
+/// task<T>...).
 template <class T>
 task<std::vector<outcome<T>>> gather(return_exceptions_t, std::vector<task<T>> coros) {
   auto& loop = event_loop::running();
@@ -235,7 +245,8 @@ requires(sizeof...(A) > 0 && (detail::gather_arg_t<A>::ok && ...) &&
   return gather(detail::await_gathered(std::remove_cvref_t<A>(std::forward<A>(args)))...);
 }
 
-/// As gather(A...), errors returned as outcome values (return_exceptions).
+/// As gather(A...), errors returned as outcome values (return_exceptions). Throws and cancel
+/// safety as gather(return_exceptions, task<T>...).
 template <class... A>
 requires(sizeof...(A) > 0 && (detail::gather_arg_t<A>::ok && ...) &&
          !(detail::gather_arg_t<A>::is_coroutine && ...)) auto gather(return_exceptions_t,
@@ -245,7 +256,8 @@ requires(sizeof...(A) > 0 && (detail::gather_arg_t<A>::ok && ...) &&
                 detail::await_gathered(std::remove_cvref_t<A>(std::forward<A>(args)))...);
 }
 
-/// gather over a vector of running tasks or of futures; values in order. As gather(A...).
+/// gather over a vector of running tasks or of futures; values in order. Throws and cancel
+/// safety as gather(A...).
 template <class Awaitable>
 requires(detail::gather_arg<Awaitable>::ok &&
          !detail::gather_arg<Awaitable>::is_coroutine) auto gather(std::vector<Awaitable> items)
@@ -256,7 +268,8 @@ requires(detail::gather_arg<Awaitable>::ok &&
   return gather(std::move(coros));
 }
 
-/// gather(return_exceptions) over a vector of running tasks or of futures.
+/// gather(return_exceptions) over a vector of running tasks or of futures. As
+/// gather(return_exceptions, A...).
 template <class Awaitable>
 requires(detail::gather_arg<Awaitable>::ok &&
          !detail::gather_arg<Awaitable>::is_coroutine) auto gather(return_exceptions_t,

@@ -29,6 +29,7 @@ class [[nodiscard]] task {
   using value_type = T;
   using handle_type = std::coroutine_handle<promise_type>;
 
+  /// An empty task (valid() is false). Never throws.
   task() noexcept = default;
   task(task&& o) noexcept : h_(std::exchange(o.h_, {})) {}
   task& operator=(task o) noexcept {
@@ -39,7 +40,7 @@ class [[nodiscard]] task {
     if (h_) h_.destroy();
   }
 
-  /// True unless default-constructed, moved-from, or handed to create_task.
+  /// True unless default-constructed, moved-from, or handed to create_task. Never throws.
   bool valid() const noexcept { return static_cast<bool>(h_); }
 
   struct awaiter {
@@ -51,11 +52,14 @@ class [[nodiscard]] task {
     }
     T await_resume() { return h.promise().take_value(); }
   };
-  /// Runs the coroutine inside the awaiting one. Throws what the coroutine throws.
+  /// Runs the coroutine inside the awaiting one (Python's `await coro`). Throws what the
+  /// coroutine throws. Await a task once, and never an empty one (undefined behaviour).
+  /// **Cancel safety**: whatever the coroutine's own awaits give; starting and finishing it
+  /// suspend nothing, so they are no cancellation points.
   awaiter operator co_await() && noexcept { return awaiter{h_}; }
   awaiter operator co_await() & noexcept { return awaiter{h_}; }
 
-  /// Gives up the frame (create_task takes it over).
+  /// Gives up the frame (create_task takes it over). Never throws.
   handle_type release() noexcept { return std::exchange(h_, {}); }
 
  private:

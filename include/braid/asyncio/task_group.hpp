@@ -36,6 +36,7 @@ class task_group {
  public:
   task_group(const task_group&) = delete;
   task_group& operator=(const task_group&) = delete;
+  /// Never throws (with_task_group joined every child before).
   ~task_group();
 
   /// Starts `t` as a child (Python's TaskGroup.create_task). The returned handle may be dropped.
@@ -59,7 +60,7 @@ class task_group {
     return h;
   }
 
-  /// Children not finished yet.
+  /// Children not finished yet. Never throws.
   std::size_t size() const noexcept { return alive_; }
 
  private:
@@ -112,7 +113,10 @@ class task_group {
 /// (Python's `async with TaskGroup() as tg:`). `body` is a callable taking `task_group&` and
 /// returning task<void>; a lambda capturing by reference is safe (it lives until this await
 /// ends). Throws exception_group if children or the body failed; cancelled_error if the calling
-/// task was cancelled; event_loop_error outside a task. A cancellation point.
+/// task was cancelled; event_loop_error outside a task; std::bad_alloc.
+/// **Cancel safety**: structured: cancelling the calling task cancels the body at its current
+/// await and every child, waits for all children to finish, then throws cancelled_error; no
+/// child outlives the call. Loop-thread only.
 template <class F>
 task<void> with_task_group(F&& body) {
   task_group group;

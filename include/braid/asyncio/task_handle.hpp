@@ -48,7 +48,9 @@ class join_operation final : public wait_node, public waiter {
 };
 }  // namespace detail
 
-/// An untyped reference to a task: what current_task() and all_tasks() return. Copyable.
+/// An untyped reference to a task: what current_task() and all_tasks() return. Copyable; copying
+/// and destroying never throw. Every member but operator bool, base() and created_at() requires
+/// a non-empty reference (an empty one is undefined behaviour, except where it says it throws).
 class task_ref {
  public:
   task_ref() noexcept = default;
@@ -64,37 +66,47 @@ class task_ref {
   ~task_ref() {
     if (t_) t_->release();
   }
+  /// False for an empty reference. Never throws.
   explicit operator bool() const noexcept { return t_ != nullptr; }
+  /// Same task. Never throws.
   friend bool operator==(const task_ref& a, const task_ref& b) noexcept { return a.t_ == b.t_; }
 
   /// Requests cancellation (Python's Task.cancel): cancelled_error is delivered at the task's
   /// next suspension point; a task that never started never runs. Returns false if the task is
   /// done. Requests are counted (cancelling()). Never throws.
   bool cancel() const noexcept { return checked().cancel(); }
-  /// How many cancellation requests are pending (Python's cancelling()).
+  /// How many cancellation requests are pending (Python's cancelling()). Never throws.
   unsigned cancelling() const noexcept { return checked().cancelling(); }
   /// Withdraws one cancellation request; returns how many remain (Python's uncancel()). When
-  /// none remain, a request not delivered yet is dropped.
+  /// none remain, a request not delivered yet is dropped. Never throws.
   unsigned uncancel() const noexcept { return checked().uncancel(); }
+  /// True once the task finished, however (Python's done()). Never throws.
   bool done() const noexcept { return checked().done(); }
-  /// True if the task finished by cancelled_error.
+  /// True if the task finished by cancelled_error (Python's cancelled()). Never throws.
   bool cancelled() const noexcept { return checked().cancelled(); }
-  /// Unique per loop, counting from 1; names default to "Task-<id>".
+  /// Unique per loop, counting from 1; names default to "Task-<id>". Never throws.
   std::uint64_t id() const noexcept { return checked().id(); }
+  /// The task's name (Python's get_name()). Throws std::bad_alloc.
   std::string name() const { return checked().name(); }
+  /// Renames the task (Python's set_name()). Throws std::bad_alloc.
   void set_name(std::string name) const { checked().set_name(std::move(name)); }
   /// The task's error once done (null if it succeeded), marking it observed. Throws
-  /// invalid_state_error if not done, cancelled_error if it was cancelled (Python's exception()).
+  /// invalid_state_error if not done or empty, cancelled_error if it was cancelled (Python's
+  /// exception()).
   std::exception_ptr exception() const;
-  /// "file:line (function)" where the task was created, if the loop was in debug mode.
+  /// "file:line (function)" where the task was created if the loop was in debug mode, else
+  /// empty (also for an empty reference). Throws std::bad_alloc.
   std::string created_at() const;
 
-  /// Awaiting a task_ref waits for the task to finish without taking its result; see
-  /// task_handle's co_await for the cancellation rules.
+  /// Awaiting a task_ref waits for the task to finish without taking its result or its error,
+  /// and marks it observed. Throws cancelled_error only.
+  /// **Cancel safety**: as task_handle's co_await: cancelling the awaiting task cancels the
+  /// awaited one and waits for it to finish before throwing cancelled_error.
   detail::join_operation operator co_await() const noexcept {
     return detail::join_operation(checked(), false);
   }
 
+  /// The loop-side task, null if empty (for braid's own helpers). Never throws.
   detail::task_base* base() const noexcept { return t_; }
 
  protected:
@@ -107,8 +119,9 @@ class task_ref {
 template <class T>
 class task_handle : public task_ref {
  public:
+  /// An empty handle. Never throws.
   task_handle() noexcept = default;
-  /// Adopts one reference (create_task uses it).
+  /// Adopts one reference (create_task uses it). Never throws.
   static task_handle adopt(detail::task_base* t) noexcept {
     task_handle h;
     h.task_ref::adopt(t);
@@ -118,7 +131,7 @@ class task_handle : public task_ref {
   /// The result of a finished task, marking it observed (Python's result()). On an lvalue the
   /// value stays in the task and a reference is returned; on an rvalue it is moved out.
   /// Throws the task's error, cancelled_error if it was cancelled, invalid_state_error if it is
-  /// not done.
+  /// not done or the handle is empty.
   decltype(auto) result() const& {
     auto& p = ready();
     if constexpr (std::is_void_v<T>) {
@@ -131,6 +144,7 @@ class task_handle : public task_ref {
 
   /// Lets the task run on without a handle, stating that nobody will await it. Its error, if it
   /// fails, is reported through braid::threading's excepthook ("detached task 'name' failed").
+  /// Harmless on an empty handle. Never throws.
   void detach() && {
     if (t_) {
       t_->mark_detached();
@@ -158,7 +172,9 @@ class task_handle : public task_ref {
   /// Waits for the task and returns its value or rethrows its error (moving the value out when
   /// the handle is an rvalue). Cancelling the awaiting task (before or during the wait) cancels
   /// this one too and, once it finished, throws cancelled_error in the awaiting task. Never
-  /// blocks the thread. Loop-thread only.
+  /// blocks the thread. Loop-thread only; the handle must not be empty.
+  /// **Cancel safety**: not cancel-safe for the result: the awaited task is cancelled too, and
+  /// whatever it would have returned is lost (use shield() to keep it running).
   awaiter operator co_await() const& noexcept { return make_awaiter(false); }
   awaiter operator co_await() && noexcept { return make_awaiter(true); }
 
@@ -217,7 +233,8 @@ template <class T>
   return event_loop::running().create_task(std::move(t), std::move(name), file, line, function);
 }
 
-/// The task running now, or an empty task_ref outside a task (Python's current_task()).
+/// The task running now, or an empty task_ref outside a task (Python's current_task()). Never
+/// throws.
 task_ref current_task() noexcept;
 
 /// Every unfinished task of the running loop (Python's all_tasks()). Throws event_loop_error if
