@@ -42,6 +42,7 @@ class clock {
 /// std::chrono::steady_clock. The default of every loop.
 class steady_clock final : public clock {
  public:
+  /// std::chrono::steady_clock::now(). Never throws; thread-safe.
   time_point now() const noexcept override { return std::chrono::steady_clock::now(); }
 };
 
@@ -52,13 +53,18 @@ class steady_clock final : public clock {
 /// Loop-thread only.
 class virtual_clock final : public clock {
  public:
+  /// A clock standing at `start`. Never throws.
   explicit virtual_clock(time_point start = time_point{}) noexcept : now_(start) {}
+  /// The virtual time. Never throws.
   time_point now() const noexcept override { return now_; }
+  /// True. Never throws.
   bool is_virtual() const noexcept override { return true; }
+  /// Moves time to `t`; an earlier `t` is ignored. Never throws.
   void advance_to(time_point t) noexcept override {
     if (t > now_) now_ = t;
   }
-  /// Moves time forward by `d` (timers due by then fire on the loop's next iteration).
+  /// Moves time forward by `d` (timers due by then fire on the loop's next iteration). Never
+  /// throws; `d` must not overflow the clock (it is not clamped).
   void advance(duration d) noexcept { now_ += d; }
 
  private:

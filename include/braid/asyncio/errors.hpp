@@ -31,7 +31,9 @@ class event_loop_error : public braid::error {
 /// body) failed. exceptions() holds every non-cancellation error, in the order they happened.
 class exception_group : public braid::error {
  public:
+  /// Throws std::bad_alloc.
   exception_group(std::string message, std::vector<std::exception_ptr> exceptions);
+  /// The errors, in the order they happened (Python's ExceptionGroup.exceptions). Never throws.
   const std::vector<std::exception_ptr>& exceptions() const noexcept { return exceptions_; }
 
  private:
@@ -41,6 +43,7 @@ class exception_group : public braid::error {
 /// run() was interrupted by SIGINT (Python's KeyboardInterrupt out of asyncio.run).
 class interrupted_error : public braid::error {
  public:
+  /// Throws std::bad_alloc.
   interrupted_error() : braid::error("interrupted by SIGINT") {}
 };
 

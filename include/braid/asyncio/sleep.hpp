@@ -37,15 +37,19 @@ time_point loop_time();
 
 /// Suspends the calling task for `delay` on its loop's clock (virtual in tests). A delay of zero
 /// or less yields once: every task and callback already ready runs first (Python's sleep(0)).
-/// Cancellation: a cancellation point; cancelling removes the timer and throws cancelled_error.
-/// Throws event_loop_error outside a running loop, std::bad_alloc.
+/// Any duration type; clamped, so seconds::max() means practically never.
+/// Throws event_loop_error outside a running loop (at the call for a positive delay, else when
+/// awaited), std::bad_alloc, cancelled_error. Await it from a task. Loop-thread only.
+/// **Cancel safety**: cancel-safe: cancelling removes the timer and throws cancelled_error.
 template <class Rep, class Period>
 detail::sleep_operation sleep(std::chrono::duration<Rep, Period> delay) {
   if (delay.count() <= 0) return detail::sleep_operation(time_point{}, true);
   return detail::sleep_operation(detail::add_delay(detail::loop_time(), delay), false);
 }
 
-/// Suspends the calling task until `when` on its loop's clock. As sleep().
+/// Suspends the calling task until `when` on its loop's clock (a past `when` waits for the next
+/// iteration's timers). Throws event_loop_error when awaited outside a running loop,
+/// std::bad_alloc, cancelled_error. Cancel safety as sleep().
 inline detail::sleep_operation sleep_until(time_point when) {
   return detail::sleep_operation(when, false);
 }

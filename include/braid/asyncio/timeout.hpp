@@ -77,6 +77,7 @@ class deadline_timer final : public timer_node {
 /// Valid while the body runs; loop-thread only; not copyable.
 class timeout_scope {
  public:
+  /// Made by the timeout functions for their body. Never throws.
   explicit timeout_scope(detail::deadline_timer& timer) noexcept : timer_(&timer) {}
   timeout_scope(const timeout_scope&) = delete;
   timeout_scope& operator=(const timeout_scope&) = delete;

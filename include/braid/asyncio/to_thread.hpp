@@ -40,8 +40,9 @@ auto run_in_executor(E& executor, F&& fn, Args&&... args) {
   }
 }
 
-/// run_in_executor on the running loop's default executor (a thread pool made on first use).
-/// Throws event_loop_error outside a running loop.
+/// run_in_executor on the running loop's default executor (a thread pool made on first use)
+/// (Python's asyncio.to_thread). Throws event_loop_error outside a running loop, and as
+/// run_in_executor; cancel safety as run_in_executor. Loop-thread only.
 template <class F, class... Args>
 auto to_thread(F&& fn, Args&&... args) {
   return run_in_executor(event_loop::running().default_executor(), std::forward<F>(fn),
