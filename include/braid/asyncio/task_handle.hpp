@@ -49,8 +49,9 @@ class join_operation final : public wait_node, public waiter {
 }  // namespace detail
 
 /// An untyped reference to a task: what current_task() and all_tasks() return. Copyable; copying
-/// and destroying never throw. Every member but operator bool, base() and created_at() requires
-/// a non-empty reference (an empty one is undefined behaviour, except where it says it throws).
+/// and destroying never throw. Every member but operator bool, ==, base() and created_at()
+/// requires a non-empty reference (an empty one is undefined behaviour, except where it says it
+/// throws).
 class task_ref {
  public:
   task_ref() noexcept = default;
