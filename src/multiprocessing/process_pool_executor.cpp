@@ -165,6 +165,7 @@ struct process_pool_executor::impl {
   const std::size_t max_tasks_per_child;
   const std::size_t max_retries;
   const std::size_t max_in_flight;
+  static constexpr std::size_t backlog_factor = 16;
   remote_call initializer;
   std::string hello;
   std::unique_ptr<detail::fork_server> server;
@@ -261,11 +262,17 @@ struct process_pool_executor::impl {
   // Under the mutex: whether `w` may be given one more task of `bytes` bytes now. An idle
   // worker takes anything; a busy one takes up to max_in_flight tasks (never more than what is
   // left of its max_tasks_per_child budget), and only small ones behind the running one.
-  bool can_take(const worker& w, std::size_t bytes) const {
+  // With `deep` (a backlog of at least backlog_factor tasks per worker), a worker that pipelines
+  // (max_in_flight >= 2) takes up to backlog_factor times as many small tasks: they travel in
+  // one send and their results come back in one, so a deep backlog costs a few system calls
+  // per batch instead of per task.
+  bool can_take(const worker& w, std::size_t bytes, bool deep = false) const {
     if (w.retiring || killing) return false;
     if (max_tasks_per_child != 0 && w.dispatched >= max_tasks_per_child) return false;
     if (w.running.empty()) return true;
-    if (w.running.size() >= max_in_flight) return false;
+    const std::size_t limit =
+        deep && max_in_flight >= 2 ? max_in_flight * backlog_factor : max_in_flight;
+    if (w.running.size() >= limit) return false;
     std::size_t behind = bytes;
     for (std::size_t i = 1; i < w.running.size(); ++i) behind += w.running[i].bytes;
     return behind <= pipeline_bytes;
@@ -283,7 +290,8 @@ struct process_pool_executor::impl {
   // Under the mutex: moves queued tasks to `w` while it can take them. True if it gave any.
   bool fill(worker& w) {
     bool gave = false;
-    while (!queue.empty() && can_take(w, queue.front()->call().bytes.size())) {
+    while (!queue.empty() && can_take(w, queue.front()->call().bytes.size(),
+                                      queue.size() >= backlog_factor * max_workers)) {
       task_ptr t = std::move(queue.front());
       queue.pop_front();
       if (!t->started && !t->start()) continue;  // cancelled while queued
@@ -302,14 +310,33 @@ struct process_pool_executor::impl {
     std::unique_lock lock(mutex);
     if (w->sending) return;
     w->sending = true;
+    std::vector<sent_task> batch;
+    std::string frames;
     while (!w->outbox.empty()) {
-      const sent_task s = std::move(w->outbox.front());
-      w->outbox.pop_front();
+      // Small tasks without descriptors that are due together go in one system call.
+      batch.clear();
+      frames.clear();
+      while (!w->outbox.empty()) {
+        const sent_task& next = w->outbox.front();
+        const bool small = next.task->call().fds.empty() && next.bytes < pipeline_bytes;
+        if (!batch.empty() && (!small || frames.size() + next.bytes > pipeline_bytes)) break;
+        batch.push_back(std::move(w->outbox.front()));
+        w->outbox.pop_front();
+        if (!small) break;
+      }
       lock.unlock();
       std::exception_ptr error;
       try {
-        detail::send_message(w->fd, detail::kind::task, s.id, s.task->call().bytes,
-                             s.task->call().fds);
+        if (batch.size() == 1) {
+          const sent_task& s = batch.front();
+          detail::send_message(w->fd, detail::kind::task, s.id, s.task->call().bytes,
+                               s.task->call().fds);
+        } else {
+          for (const auto& s : batch) {
+            detail::append_frame(frames, detail::kind::task, s.id, s.task->call().bytes);
+          }
+          detail::send_bytes(w->fd, frames);
+        }
       } catch (const braid::error&) {
         error = std::current_exception();
       } catch (const std::exception& e) {
@@ -318,13 +345,15 @@ struct process_pool_executor::impl {
       }
       lock.lock();
       if (error) {
-        const auto it = std::find_if(w->running.begin(), w->running.end(),
-                                     [&](const sent_task& r) { return r.id == s.id; });
-        if (it != w->running.end()) w->running.erase(it);
+        for (const auto& s : batch) {
+          const auto it = std::find_if(w->running.begin(), w->running.end(),
+                                       [&](const sent_task& r) { return r.id == s.id; });
+          if (it != w->running.end()) w->running.erase(it);
+        }
         w->retiring = true;
         detail::signal_pidfd(w->pidfd, SIGKILL);
         lock.unlock();
-        s.task->fail(error);
+        for (const auto& s : batch) s.task->fail(error);
         lock.lock();
       }
     }

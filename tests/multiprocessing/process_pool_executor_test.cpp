@@ -685,3 +685,35 @@ TEST_F(process_pool_executor_test, AWaiterReadingItsAnswerSeesTheWorkerDie) {
   EXPECT_EQ(pool.submit(square, 6).result(), 36);
   ::unlink(gate.c_str());
 }
+
+// A backlog of many small tasks travels to a worker in batches (beyond max_in_flight_per_worker);
+// every result still arrives, and with max_in_flight_per_worker 1 nothing is sent ahead, so the
+// whole backlog stays cancellable.
+TEST_F(process_pool_executor_test, ADeepBacklogTravelsInBatchesUnlessPipeliningIsOff) {
+  for (std::size_t in_flight : {1u, 2u}) {
+    const std::string gate = temp_path("gate-backlog");
+    ::unlink(gate.c_str());
+    mp::process_pool_options options;
+    options.max_workers = 1;
+    options.max_in_flight_per_worker = in_flight;
+    mp::process_pool_executor pool(std::move(options));
+    auto blocker = pool.submit(wait_for_file, gate);
+    while (!blocker.running()) std::this_thread::yield();
+    std::vector<futures::future<int>> backlog;
+    for (int i = 0; i < 200; ++i) backlog.push_back(pool.submit(square, i));
+    if (in_flight == 1) {
+      for (auto& f : backlog) EXPECT_TRUE(f.cancel());
+    }
+    touch(gate);
+    EXPECT_EQ(blocker.result(), 1);
+    for (int i = 0; i < 200; ++i) {
+      auto& f = backlog[static_cast<std::size_t>(i)];
+      if (in_flight == 1) {
+        EXPECT_TRUE(f.cancelled());
+      } else {
+        EXPECT_EQ(f.result(), i * i);
+      }
+    }
+    ::unlink(gate.c_str());
+  }
+}

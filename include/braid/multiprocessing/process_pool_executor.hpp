@@ -38,6 +38,10 @@ struct process_pool_options {
   /// starts the next without waiting for the parent (1: one at a time). Tasks behind the
   /// running one are sent only when no more workers may start, and only small ones (at most
   /// 64 KiB in all); never beyond what is left of a worker's max_tasks_per_child budget.
+  /// When the backlog is deep (at least 16 queued tasks per worker) and this is at least 2, a
+  /// worker that returns a result takes up to 16 times this many small tasks, sent together in
+  /// one system call, so a deep backlog costs a few system calls per batch, not per task; a
+  /// lone task is still sent at once.
   /// A task sent behind a running one has started: it can no longer be cancelled, and if its
   /// worker dies it fails with worker_died (or is retried) like the running one.
   std::size_t max_in_flight_per_worker = 2;
@@ -48,8 +52,8 @@ struct process_map_options {
   /// How many inputs travel (and run) together in one message. Bigger chunks cost less per item
   /// but balance the load more coarsely.
   std::size_t chunksize = 1;
-  /// Most chunks in flight at once; 0 means max_workers() * (max_in_flight_per_worker + 2), so
-  /// a worker finds its next chunk already queued.
+  /// Most chunks in flight at once; 0 means max_workers() * 64: a backlog deep enough that
+  /// small chunks travel to and from workers in batches (see max_in_flight_per_worker).
   std::size_t buffersize = 0;
   /// Total time allowed, counted from the call; reaching an item after it throws timeout_error.
   std::optional<std::chrono::nanoseconds> timeout;
@@ -167,7 +171,7 @@ class process_pool_executor {
 
   void schedule(std::shared_ptr<detail::task_base> task);
   std::size_t window(const process_map_options& o) const noexcept {
-    return o.buffersize != 0 ? o.buffersize : max_workers() * (max_in_flight() + 2);
+    return o.buffersize != 0 ? o.buffersize : max_workers() * 64;
   }
   static futures::detail::deadline_t deadline(const process_map_options& o) {
     if (!o.timeout) return std::nullopt;
