@@ -11,9 +11,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -107,11 +109,18 @@ std::string describe_death(pid_t pid, int signal, int exit_code, bool known) {
   return text + " while running the task";
 }
 
+std::size_t checked_max_workers(std::size_t n) {
+  if (n == 0 || n > static_cast<std::size_t>(PTRDIFF_MAX)) {
+    throw value_error("max_workers must be greater than 0");
+  }
+  return n;
+}
+
 }  // namespace
 
 struct process_pool_executor::impl {
   impl(process_pool_options o)
-      : max_workers(o.max_workers != 0 ? o.max_workers : cpu_count()),
+      : max_workers(checked_max_workers(o.max_workers)),
         max_tasks_per_child(o.max_tasks_per_child),
         max_retries(o.max_retries),
         max_in_flight(std::max<std::size_t>(1, o.max_in_flight_per_worker)),
@@ -136,7 +145,11 @@ struct process_pool_executor::impl {
   static std::shared_ptr<impl> start(process_pool_options o) {
     auto self = std::make_shared<impl>(std::move(o));
     self->helper = new waiter_helper(self);
-    self->manager = std::thread([self] { self->run(); });
+    try {
+      self->manager = std::thread([self] { self->run(); });
+    } catch (const std::system_error& e) {  // no std::system_error escapes braid
+      throw os_error(e.code(), "braid::multiprocessing: starting the pool's manager thread");
+    }
     return self;
   }
   ~impl() {
@@ -241,14 +254,18 @@ struct process_pool_executor::impl {
       } catch (...) {  // std::bad_alloc collecting results: give the socket back
         keep_going = false;
       }
-      bool rearm_pid;
+      bool rearm_pid, was_closed;
       {
         std::lock_guard lock(mutex);
         w->reader = reader_state::epoll;
         rearm_pid = std::exchange(w->pid_skipped, false);
+        was_closed = closed;
       }
       arm(*w, false, true);
       if (rearm_pid) arm(*w, true, true);
+      // After shutdown the manager thread ends once no task runs: it must look again, as the
+      // answers it waits for may have been read here.
+      if (was_closed) wake();
       publish_all(out);
       if (!keep_going) return;
     }

@@ -18,9 +18,11 @@
 
 #include <gtest/gtest.h>
 
+#include "braid/error.hpp"
 #include "braid/futures/thread_pool_executor.hpp"
 #include "braid/futures/wait.hpp"
 #include "braid/multiprocessing/connection.hpp"
+#include "braid/multiprocessing/pool.hpp"
 #include "multiprocessing/leak_check.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -716,4 +718,16 @@ TEST_F(process_pool_executor_test, ADeepBacklogTravelsInBatchesUnlessPipeliningI
     }
     ::unlink(gate.c_str());
   }
+}
+
+// Python raises ValueError for max_workers <= 0; the default (left out) is cpu_count().
+TEST_F(process_pool_executor_test, MaxWorkersZeroOrNegativeIsAValueError) {
+  EXPECT_THROW(mp::process_pool_executor(0), braid::value_error);
+  EXPECT_THROW(mp::process_pool_executor(static_cast<std::size_t>(-1)), braid::value_error);
+  mp::process_pool_options options;
+  EXPECT_EQ(options.max_workers, mp::cpu_count());
+  options.max_workers = 0;
+  EXPECT_THROW(mp::process_pool_executor{std::move(options)}, braid::value_error);
+  EXPECT_THROW(mp::pool(0), braid::value_error);
+  EXPECT_EQ(mp::process_pool_executor().max_workers(), mp::cpu_count());
 }

@@ -14,6 +14,7 @@
 
 #include "braid/detail/deadline.hpp"
 #include "braid/futures/future.hpp"
+#include "braid/multiprocessing/cpu_count.hpp"
 #include "braid/multiprocessing/detail/chunked_map.hpp"
 #include "braid/multiprocessing/detail/task.hpp"
 #include "braid/multiprocessing/errors.hpp"
@@ -24,8 +25,10 @@ namespace braid::multiprocessing {
 
 /// Everything a process pool can be configured with.
 struct process_pool_options {
-  /// How many worker processes run at once; 0 means cpu_count().
-  std::size_t max_workers = 0;
+  /// How many worker processes run at once (Python's default: cpu_count()). 0 or negative
+  /// (a negative int converts to a size beyond PTRDIFF_MAX) makes the pool's constructor throw
+  /// value_error, as Python raises ValueError.
+  std::size_t max_workers = cpu_count();
   /// Runs once at the start of every worker. If it throws, the pool is broken.
   remote_call initializer;
   /// A worker exits and is replaced after this many tasks; 0 means never.
@@ -78,10 +81,13 @@ struct process_map_options {
 /// own.
 class process_pool_executor {
  public:
-  /// `max_workers` 0 means cpu_count(). Throws start_method_error for start_method::fork in a
-  /// multi-threaded process; std::system_error if the pool's manager thread cannot start.
-  explicit process_pool_executor(std::size_t max_workers = 0, remote_call initializer = {},
-                                 std::size_t max_tasks_per_child = 0,
+  /// At most `max_workers` worker processes (Python's default when left out: cpu_count()).
+  /// Throws value_error if `max_workers` is 0 or negative (beyond PTRDIFF_MAX once converted),
+  /// as Python raises ValueError; start_method_error for start_method::fork in a multi-threaded
+  /// process; os_error if the pool's descriptors (eventfd, epoll) or its manager thread cannot
+  /// be made. Workers start on first use, not here.
+  explicit process_pool_executor(std::size_t max_workers = cpu_count(),
+                                 remote_call initializer = {}, std::size_t max_tasks_per_child = 0,
                                  start_method method = start_method::spawn);
   explicit process_pool_executor(process_pool_options options);
   /// shutdown(wait = true): runs what is queued, then stops and reaps every worker. From a
