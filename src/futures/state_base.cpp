@@ -143,6 +143,7 @@ bool state_base::remove_node(completion_node& node) noexcept {
 }
 
 void state_base::wait() const noexcept {
+  if (helper_ != nullptr && !done()) helper_->help(const_cast<state_base&>(*this), nullptr);
   if (spin_until_done(*this)) return;
   thread_waiter waiter;
   auto& self = const_cast<state_base&>(*this);  // linking a waiter does not change the value
@@ -151,6 +152,7 @@ void state_base::wait() const noexcept {
 }
 
 bool state_base::wait_until(std::chrono::steady_clock::time_point deadline) const noexcept {
+  if (helper_ != nullptr && !done()) helper_->help(const_cast<state_base&>(*this), &deadline);
   if (spin_until_done(*this)) return true;
   thread_waiter waiter;
   auto& self = const_cast<state_base&>(*this);

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <system_error>
 
+#include "braid/error.hpp"
 #include "detail/wire.hpp"
 
 namespace braid::multiprocessing {
@@ -47,7 +47,7 @@ void connection::close() noexcept {
 std::pair<connection, connection> pipe(bool duplex) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    throw std::system_error(errno, std::generic_category(), "braid: pipe");
+    throw os_error(errno, "braid::multiprocessing: pipe (socketpair)");
   }
   if (!duplex) {
     ::shutdown(sv[0], SHUT_WR);

@@ -3,12 +3,15 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -16,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "braid/error.hpp"
 #include "braid/multiprocessing/cpu_count.hpp"
 #include "detail/wire.hpp"
 #include "detail/worker.hpp"
@@ -37,6 +41,30 @@ struct sent_task {
   std::size_t bytes;
 };
 
+// Who reads a worker's socket now. Exactly one thread reads it at a time: the manager thread,
+// through its epoll set (the socket is armed there, one event at a time), or a thread waiting
+// in result() for a task that worker runs, which reads its own answer instead of sleeping until
+// the manager relays it (that saves two thread wake-ups per round trip).
+enum class reader_state : std::uint8_t { epoll, manager, waiter };
+
+// A task that finished, to be published once the worker's socket is given back (its
+// done-callbacks run user code, which may even destroy the pool).
+struct done_item {
+  task_ptr task;
+  std::exception_ptr error;  // null: publish the result task->prepare() decoded
+};
+
+void publish_all(std::vector<done_item>& items) noexcept {
+  for (auto& d : items) {
+    if (d.error) {
+      d.task->fail(d.error);
+    } else {
+      d.task->publish();
+    }
+  }
+  items.clear();
+}
+
 struct worker {
   explicit worker(const detail::child& c) : pid(c.pid), fd(c.fd), pidfd(c.pidfd) {}
   ~worker() {
@@ -54,10 +82,13 @@ struct worker {
   std::deque<sent_task> outbox;   // given but not yet sent, in order
   bool sending = false;           // a thread is sending `outbox` (one at a time, in order)
   std::size_t dispatched = 0;
-  bool retiring = false;  // told to exit after its last task (max_tasks_per_child)
-  // Only the manager thread:
+  bool retiring = false;     // told to exit after its last task (max_tasks_per_child)
+  std::uint64_t serial = 0;  // its name in the manager's epoll set
+  reader_state reader = reader_state::epoll;
+  bool pid_skipped = false;  // its pidfd's event came while a waiter read: re-arm it
+  // Only the thread reading its socket (see reader_state):
   bool corrupt = false;  // it sent something that is not a message, and was killed
-  detail::message_reader reader;
+  detail::message_reader reader_;
 };
 using worker_ptr = std::shared_ptr<worker>;
 
@@ -78,11 +109,18 @@ std::string describe_death(pid_t pid, int signal, int exit_code, bool known) {
   return text + " while running the task";
 }
 
+std::size_t checked_max_workers(std::size_t n) {
+  if (n == 0 || n > static_cast<std::size_t>(PTRDIFF_MAX)) {
+    throw value_error("max_workers must be greater than 0");
+  }
+  return n;
+}
+
 }  // namespace
 
 struct process_pool_executor::impl {
   impl(process_pool_options o)
-      : max_workers(o.max_workers != 0 ? o.max_workers : cpu_count()),
+      : max_workers(checked_max_workers(o.max_workers)),
         max_tasks_per_child(o.max_tasks_per_child),
         max_retries(o.max_retries),
         max_in_flight(std::max<std::size_t>(1, o.max_in_flight_per_worker)),
@@ -90,25 +128,63 @@ struct process_pool_executor::impl {
     if (o.method == start_method::fork) server = std::make_unique<detail::fork_server>();
     hello = detail::encode_hello(detail::worker_mode::pool, initializer);
     wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (wake_fd < 0) throw std::system_error(errno, std::generic_category(), "braid: eventfd");
+    if (wake_fd < 0) throw os_error(errno, "braid::multiprocessing: eventfd");
+    epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd < 0) {
+      const int e = errno;
+      ::close(wake_fd);
+      throw os_error(e, "braid::multiprocessing: epoll_create1");
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = 0;
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, wake_fd, &ev);
   }
   // The manager thread shares ownership of the state it runs on: a pool destroyed on that
   // thread (from a done-callback) detaches it, and the thread frees the state when it ends.
   static std::shared_ptr<impl> start(process_pool_options o) {
     auto self = std::make_shared<impl>(std::move(o));
-    self->manager = std::thread([self] { self->run(); });
+    self->helper = new waiter_helper(self);
+    try {
+      self->manager = std::thread([self] { self->run(); });
+    } catch (const std::system_error& e) {  // no std::system_error escapes braid
+      throw os_error(e.code(), "braid::multiprocessing: starting the pool's manager thread");
+    }
     return self;
   }
-  ~impl() { ::close(wake_fd); }
+  ~impl() {
+    helper->release();
+    ::close(epoll_fd);
+    ::close(wake_fd);
+  }
+
+  // Attached to every task's future: a thread about to block in result() reads its own answer.
+  // Futures may outlive the pool, so it holds the pool weakly.
+  struct waiter_helper final : futures::detail::wait_helper {
+    explicit waiter_helper(const std::shared_ptr<impl>& p) : pool(p) {}
+    void retain() noexcept override { refs.fetch_add(1, std::memory_order_relaxed); }
+    void release() noexcept override {
+      if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    }
+    void help(futures::detail::state_base& s,
+              const std::chrono::steady_clock::time_point* deadline) noexcept override {
+      if (const auto p = pool.lock()) p->help(s, deadline);
+    }
+    std::weak_ptr<impl> pool;
+    std::atomic<std::uint32_t> refs{1};
+  };
 
   const std::size_t max_workers;
   const std::size_t max_tasks_per_child;
   const std::size_t max_retries;
   const std::size_t max_in_flight;
+  static constexpr std::size_t backlog_factor = 16;
   remote_call initializer;
   std::string hello;
   std::unique_ptr<detail::fork_server> server;
   int wake_fd = -1;
+  int epoll_fd = -1;
+  waiter_helper* helper = nullptr;
   std::thread manager;
   std::mutex join_mutex;
 
@@ -120,6 +196,80 @@ struct process_pool_executor::impl {
   std::string broken;  // why the pool is broken, or empty
   std::size_t started = 0;
   std::uint64_t next_id = 1;
+  std::uint64_t next_serial = 1;
+
+  // The socket (or pidfd) of `w` reports one event to the manager thread (EPOLLONESHOT), or none.
+  void arm(const worker& w, bool pidfd, bool on) noexcept {
+    epoll_event ev{};
+    ev.events = on ? EPOLLIN | EPOLLONESHOT : EPOLLONESHOT;
+    ev.data.u64 = w.serial * 2 + (pidfd ? 1 : 0);
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, pidfd ? w.pidfd : w.fd, &ev);
+  }
+
+  // In a thread about to block until `s` is done: if a worker runs the task whose future `s`
+  // is, and nobody reads that worker's socket, reads it here until `s` is done, the deadline
+  // passes, or the worker dies (the manager thread then handles its death as usual).
+  void help(futures::detail::state_base& s,
+            const std::chrono::steady_clock::time_point* deadline) noexcept {
+    std::vector<done_item> out;
+    while (!s.done()) {
+      worker_ptr w;
+      {
+        std::lock_guard lock(mutex);
+        for (const auto& candidate : workers) {
+          for (const auto& r : candidate->running) {
+            if (&r.task->state() == &s) w = candidate;
+          }
+          if (w) break;
+        }
+        if (!w || w->reader != reader_state::epoll || w->corrupt) return;
+        w->reader = reader_state::waiter;
+      }
+      arm(*w, false, false);
+      bool keep_going = true;
+      try {
+        for (;;) {
+          pollfd p[2] = {{w->fd, POLLIN, 0}, {w->pidfd, POLLIN, 0}};
+          timespec ts{};
+          if (deadline != nullptr) {
+            const auto left = std::max(*deadline - std::chrono::steady_clock::now(),
+                                       std::chrono::steady_clock::duration::zero());
+            const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+            ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+            ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+          }
+          const int r = ::ppoll(p, 2, deadline != nullptr ? &ts : nullptr, nullptr);
+          if (r < 0 && errno == EINTR) continue;
+          if (r <= 0) {  // the deadline passed (or poll failed: let the caller block)
+            keep_going = false;
+            break;
+          }
+          const bool open = p[0].revents == 0 || on_readable(w, out);
+          if (!open || p[1].revents != 0) {  // it died: the manager handles that
+            keep_going = false;
+            break;
+          }
+          if (!out.empty()) break;
+        }
+      } catch (...) {  // std::bad_alloc collecting results: give the socket back
+        keep_going = false;
+      }
+      bool rearm_pid, was_closed;
+      {
+        std::lock_guard lock(mutex);
+        w->reader = reader_state::epoll;
+        rearm_pid = std::exchange(w->pid_skipped, false);
+        was_closed = closed;
+      }
+      arm(*w, false, true);
+      if (rearm_pid) arm(*w, true, true);
+      // After shutdown the manager thread ends once no task runs: it must look again, as the
+      // answers it waits for may have been read here.
+      if (was_closed) wake();
+      publish_all(out);
+      if (!keep_going) return;
+    }
+  }
 
   void wake() noexcept {
     const std::uint64_t one = 1;
@@ -129,11 +279,17 @@ struct process_pool_executor::impl {
   // Under the mutex: whether `w` may be given one more task of `bytes` bytes now. An idle
   // worker takes anything; a busy one takes up to max_in_flight tasks (never more than what is
   // left of its max_tasks_per_child budget), and only small ones behind the running one.
-  bool can_take(const worker& w, std::size_t bytes) const {
+  // With `deep` (a backlog of at least backlog_factor tasks per worker), a worker that pipelines
+  // (max_in_flight >= 2) takes up to backlog_factor times as many small tasks: they travel in
+  // one send and their results come back in one, so a deep backlog costs a few system calls
+  // per batch instead of per task.
+  bool can_take(const worker& w, std::size_t bytes, bool deep = false) const {
     if (w.retiring || killing) return false;
     if (max_tasks_per_child != 0 && w.dispatched >= max_tasks_per_child) return false;
     if (w.running.empty()) return true;
-    if (w.running.size() >= max_in_flight) return false;
+    const std::size_t limit =
+        deep && max_in_flight >= 2 ? max_in_flight * backlog_factor : max_in_flight;
+    if (w.running.size() >= limit) return false;
     std::size_t behind = bytes;
     for (std::size_t i = 1; i < w.running.size(); ++i) behind += w.running[i].bytes;
     return behind <= pipeline_bytes;
@@ -151,7 +307,8 @@ struct process_pool_executor::impl {
   // Under the mutex: moves queued tasks to `w` while it can take them. True if it gave any.
   bool fill(worker& w) {
     bool gave = false;
-    while (!queue.empty() && can_take(w, queue.front()->call().bytes.size())) {
+    while (!queue.empty() && can_take(w, queue.front()->call().bytes.size(),
+                                      queue.size() >= backlog_factor * max_workers)) {
       task_ptr t = std::move(queue.front());
       queue.pop_front();
       if (!t->started && !t->start()) continue;  // cancelled while queued
@@ -170,14 +327,33 @@ struct process_pool_executor::impl {
     std::unique_lock lock(mutex);
     if (w->sending) return;
     w->sending = true;
+    std::vector<sent_task> batch;
+    std::string frames;
     while (!w->outbox.empty()) {
-      const sent_task s = std::move(w->outbox.front());
-      w->outbox.pop_front();
+      // Small tasks without descriptors that are due together go in one system call.
+      batch.clear();
+      frames.clear();
+      while (!w->outbox.empty()) {
+        const sent_task& next = w->outbox.front();
+        const bool small = next.task->call().fds.empty() && next.bytes < pipeline_bytes;
+        if (!batch.empty() && (!small || frames.size() + next.bytes > pipeline_bytes)) break;
+        batch.push_back(std::move(w->outbox.front()));
+        w->outbox.pop_front();
+        if (!small) break;
+      }
       lock.unlock();
       std::exception_ptr error;
       try {
-        detail::send_message(w->fd, detail::kind::task, s.id, s.task->call().bytes,
-                             s.task->call().fds);
+        if (batch.size() == 1) {
+          const sent_task& s = batch.front();
+          detail::send_message(w->fd, detail::kind::task, s.id, s.task->call().bytes,
+                               s.task->call().fds);
+        } else {
+          for (const auto& s : batch) {
+            detail::append_frame(frames, detail::kind::task, s.id, s.task->call().bytes);
+          }
+          detail::send_bytes(w->fd, frames);
+        }
       } catch (const braid::error&) {
         error = std::current_exception();
       } catch (const std::exception& e) {
@@ -186,13 +362,15 @@ struct process_pool_executor::impl {
       }
       lock.lock();
       if (error) {
-        const auto it = std::find_if(w->running.begin(), w->running.end(),
-                                     [&](const sent_task& r) { return r.id == s.id; });
-        if (it != w->running.end()) w->running.erase(it);
+        for (const auto& s : batch) {
+          const auto it = std::find_if(w->running.begin(), w->running.end(),
+                                       [&](const sent_task& r) { return r.id == s.id; });
+          if (it != w->running.end()) w->running.erase(it);
+        }
         w->retiring = true;
         detail::signal_pidfd(w->pidfd, SIGKILL);
         lock.unlock();
-        s.task->fail(error);
+        for (const auto& s : batch) s.task->fail(error);
         lock.lock();
       }
     }
@@ -213,6 +391,7 @@ struct process_pool_executor::impl {
 
   void schedule(task_ptr t) {
     t->retries = max_retries;
+    t->state().set_wait_helper(helper);
     std::unique_lock lock(mutex);
     if (!broken.empty()) throw broken_process_pool(broken);
     if (closed) throw futures::executor_shutdown_error();
@@ -270,7 +449,16 @@ struct process_pool_executor::impl {
         std::string reason;
         {
           std::lock_guard lock(mutex);
-          if (w) workers.push_back(w);   // started: its death is handled like any other
+          if (w) {  // started: its death is handled like any other
+            w->serial = next_serial++;
+            for (const bool pidfd : {false, true}) {
+              epoll_event ev{};
+              ev.events = EPOLLIN | EPOLLONESHOT;
+              ev.data.u64 = w->serial * 2 + (pidfd ? 1 : 0);
+              ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, pidfd ? w->pidfd : w->fd, &ev);
+            }
+            workers.push_back(w);
+          }
           if (!workers.empty()) return;  // the others carry on
           reason = std::string("no worker process could be started: ") + e.what();
           break_pool(reason, to_fail);
@@ -281,6 +469,13 @@ struct process_pool_executor::impl {
       bool gave;
       {
         std::lock_guard lock(mutex);
+        w->serial = next_serial++;
+        for (const bool pidfd : {false, true}) {
+          epoll_event ev{};
+          ev.events = EPOLLIN | EPOLLONESHOT;
+          ev.data.u64 = w->serial * 2 + (pidfd ? 1 : 0);
+          ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, pidfd ? w->pidfd : w->fd, &ev);
+        }
         workers.push_back(w);
         ++started;
         gave = fill(*w);
@@ -289,13 +484,14 @@ struct process_pool_executor::impl {
     }
   }
 
-  // Reads what `w` has sent; false if its stream ended (it died or exited).
-  bool on_readable(const worker_ptr& w) {
-    w->reader.rearm();
+  // By the thread reading `w`'s socket: reads what `w` has sent, collecting finished tasks in
+  // `out`; false if its stream ended (it died or exited).
+  bool on_readable(const worker_ptr& w, std::vector<done_item>& out) {
+    w->reader_.rearm();
     for (;;) {
       detail::header h;
       std::string_view body;
-      switch (w->reader.next(w->fd, false, h, body, nullptr)) {
+      switch (w->reader_.next(w->fd, false, h, body, nullptr)) {
         case detail::message_reader::status::need_more:
           return true;
         case detail::message_reader::status::closed:
@@ -309,12 +505,13 @@ struct process_pool_executor::impl {
           }
           return false;
         case detail::message_reader::status::message:
-          on_message(w, h, body);
+          on_message(w, h, body, out);
       }
     }
   }
 
-  void on_message(const worker_ptr& w, const detail::header& h, std::string_view body) {
+  void on_message(const worker_ptr& w, const detail::header& h, std::string_view body,
+                  std::vector<done_item>& out) {
     const auto k = static_cast<detail::kind>(h.kind);
     if (k == detail::kind::fatal) {
       std::vector<task_ptr> to_fail;
@@ -326,7 +523,8 @@ struct process_pool_executor::impl {
         w->outbox.clear();
         break_pool(reason, to_fail);
       }
-      fail_all(to_fail, std::make_exception_ptr(broken_process_pool(reason)));
+      const auto error = std::make_exception_ptr(broken_process_pool(reason));
+      for (auto& t : to_fail) out.push_back({std::move(t), error});
       return;
     }
     if (k != detail::kind::result && k != detail::kind::failure) return;
@@ -347,19 +545,23 @@ struct process_pool_executor::impl {
     }
     if (gave) flush(w);  // the worker's next task first, then the result
     if (k == detail::kind::result) {
-      done->complete(body);
+      done->prepare(body);
+      out.push_back({std::move(done), nullptr});
     } else {
-      done->fail(detail::decode_remote_error(body));
+      out.push_back({std::move(done), detail::decode_remote_error(body)});
     }
   }
 
-  void on_death(const worker_ptr& w) {
+  // On the manager thread, which reads `w`'s socket (reader_state::manager).
+  void on_death(const worker_ptr& w, std::vector<done_item>& out) {
     {
       std::lock_guard lock(mutex);
       w->retiring = true;  // gets no more tasks
     }
     // Results it sent before dying still count (its socket may not have been polled yet).
-    [[maybe_unused]] const bool open = on_readable(w);
+    [[maybe_unused]] const bool open = on_readable(w, out);
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, w->fd, nullptr);
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, w->pidfd, nullptr);
     int signal = 0, exit_code = 0;
     const bool known = detail::reap_child(server.get(), w->pid, signal, exit_code);
     std::vector<task_ptr> lost;
@@ -379,6 +581,7 @@ struct process_pool_executor::impl {
       w->outbox.clear();
       queue.insert(queue.begin(), retry.begin(), retry.end());  // first, in their order
     }
+    publish_all(out);
     if (lost.empty()) return;
     const auto error =
         w->corrupt ? std::make_exception_ptr(transfer_error(
@@ -398,31 +601,42 @@ struct process_pool_executor::impl {
   }
 
   void run() {
-    std::vector<pollfd> fds;
-    std::vector<worker_ptr> polled;
+    std::vector<done_item> out;
+    epoll_event events[32];
     while (!finished()) {
       start_workers();
-      fds.clear();
-      fds.push_back({wake_fd, POLLIN, 0});
-      {
-        std::lock_guard lock(mutex);
-        polled = workers;
-      }
-      for (const auto& w : polled) {
-        fds.push_back({w->fd, POLLIN, 0});
-        fds.push_back({w->pidfd, POLLIN, 0});
-      }
-      if (::poll(fds.data(), fds.size(), -1) < 0) continue;
-      if (fds[0].revents != 0) {
-        std::uint64_t n;
-        [[maybe_unused]] const auto r = ::read(wake_fd, &n, sizeof n);
-      }
-      for (std::size_t i = 0; i < polled.size(); ++i) {
-        if (fds[1 + 2 * i].revents != 0) {
-          if (!on_readable(polled[i])) on_death(polled[i]);
-        } else if (fds[2 + 2 * i].revents != 0) {
-          on_death(polled[i]);
+      const int n = ::epoll_wait(epoll_fd, events, 32, -1);
+      for (int i = 0; i < n; ++i) {
+        const std::uint64_t tag = events[i].data.u64;
+        if (tag == 0) {
+          std::uint64_t count;
+          [[maybe_unused]] const auto r = ::read(wake_fd, &count, sizeof count);
+          continue;
         }
+        const bool pidfd = (tag & 1) != 0;
+        worker_ptr w;
+        {
+          std::lock_guard lock(mutex);
+          for (const auto& candidate : workers) {
+            if (candidate->serial == tag / 2) w = candidate;
+          }
+          if (!w) continue;                         // already gone
+          if (w->reader == reader_state::waiter) {  // it re-arms the socket when it is done
+            if (pidfd) w->pid_skipped = true;
+            continue;
+          }
+          w->reader = reader_state::manager;
+        }
+        if (pidfd || !on_readable(w, out)) {
+          on_death(w, out);
+          continue;
+        }
+        {
+          std::lock_guard lock(mutex);
+          w->reader = reader_state::epoll;
+        }
+        arm(*w, false, true);
+        publish_all(out);
       }
     }
     stop_workers();

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <system_error>
 
+#include "braid/error.hpp"
 #include "braid/multiprocessing/errors.hpp"
 
 namespace braid::multiprocessing::detail {
@@ -48,7 +48,7 @@ std::uint32_t attach_fd(int fd) {
         "of a task or process, not through a queue or shared value");
   }
   const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
-  if (copy < 0) throw std::system_error(errno, std::generic_category(), "braid: dup");
+  if (copy < 0) throw os_error(errno, "braid::multiprocessing: dup");
   outgoing->push_back(copy);
   return static_cast<std::uint32_t>(outgoing->size() - 1);
 }

@@ -8,13 +8,14 @@
 #include <atomic>
 #include <cerrno>
 #include <random>
-#include <system_error>
+
+#include "braid/error.hpp"
 
 namespace braid::multiprocessing {
 namespace {
 
 [[noreturn]] void fail(int error, const std::string& what) {
-  throw std::system_error(error, std::generic_category(), "braid: shared_memory " + what);
+  throw os_error(error, "braid::multiprocessing: shared_memory " + what);
 }
 
 std::string unique_name() {

@@ -14,9 +14,9 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <system_error>
 #include <vector>
 
+#include "braid/error.hpp"
 #include "braid/multiprocessing/errors.hpp"
 #include "detail/wire.hpp"
 #include "detail/worker.hpp"
@@ -27,7 +27,7 @@ namespace braid::multiprocessing::detail {
 namespace {
 
 [[noreturn]] void throw_errno(int error, const char* what) {
-  throw std::system_error(error, std::generic_category(), what);
+  throw os_error(error, what);
 }
 
 void make_socket_pair(int& parent_end, int& child_end) {
@@ -288,7 +288,7 @@ child fork_server::start_worker() {
   if (!recv_message(fd_, h, body, &fds) || h.kind != static_cast<std::uint32_t>(kind::hello) ||
       fds.size() != 1) {
     for (int fd : fds) ::close(fd);
-    throw std::system_error(EIO, std::generic_category(), "braid: the fork server failed");
+    throw os_error(EIO, "braid: the fork server failed");
   }
   child c{static_cast<pid_t>(h.id), fds[0], -1};
   c.pidfd = checked_pidfd(c.pid);

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <system_error>
 
+#include "braid/error.hpp"
 #include "braid/futures/errors.hpp"
 #include "braid/multiprocessing/errors.hpp"
 #include "braid/threading/current_thread.hpp"
@@ -24,7 +24,7 @@ timespec to_monotonic(std::chrono::steady_clock::time_point t) {
 }
 
 void check(int rc, const char* what) {
-  if (rc != 0) throw std::system_error(rc, std::generic_category(), what);
+  if (rc != 0) throw os_error(rc, what);
 }
 
 void recover(pthread_mutex_t* m) {

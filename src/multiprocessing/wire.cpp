@@ -9,8 +9,8 @@
 #include <cstring>
 #include <new>
 #include <string>
-#include <system_error>
 
+#include "braid/error.hpp"
 #include "braid/multiprocessing/errors.hpp"
 
 namespace braid::multiprocessing::detail {
@@ -56,7 +56,7 @@ bool send_all(int fd, const char* p, std::size_t n) {
     const ssize_t w = send_some(fd, &msg);
     if (w < 0) {
       if (errno == EPIPE || errno == ECONNRESET) return false;
-      throw std::system_error(errno, std::generic_category(), "braid: send to a worker");
+      throw os_error(errno, "braid::multiprocessing: send to a worker");
     }
     p += w;
     n -= std::min(n, static_cast<std::size_t>(w));
@@ -148,7 +148,7 @@ bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
   const ssize_t w = send_some(fd, &msg);
   if (w < 0) {
     if (errno == EPIPE || errno == ECONNRESET) return false;
-    throw std::system_error(errno, std::generic_category(), "braid: send to a worker");
+    throw os_error(errno, "braid::multiprocessing: send to a worker");
   }
   // The rest (if the socket took only part) goes without descriptors.
   std::size_t sent = std::min(static_cast<std::size_t>(w), sizeof h + body.size());
@@ -159,6 +159,21 @@ bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
     sent -= sizeof h;
   }
   return send_all(fd, body.data() + sent, body.size() - sent);
+}
+
+void append_frame(std::string& out, kind k, std::uint64_t id, std::string_view body) {
+  if (body.size() > max_message_size) {
+    throw transfer_error("braid::multiprocessing: a message may carry at most " +
+                         std::to_string(max_message_size) + " bytes, not " +
+                         std::to_string(body.size()));
+  }
+  const header h{static_cast<std::uint32_t>(k), 0, id, body.size()};
+  out.append(reinterpret_cast<const char*>(&h), sizeof h);
+  out.append(body);
+}
+
+bool send_bytes(int fd, std::string_view bytes) {
+  return send_all(fd, bytes.data(), bytes.size());
 }
 
 bool recv_message(int fd, header& h, std::string& body, std::vector<int>* fds) {
@@ -203,6 +218,13 @@ bool recv_message(int fd, header& h, std::string& body, std::vector<int>* fds) {
 }  // namespace braid::multiprocessing::detail
 
 namespace braid::multiprocessing::detail {
+
+bool message_reader::has_message() const noexcept {
+  header h;
+  if (corrupt_ || end_ - begin_ < sizeof h) return false;
+  std::memcpy(&h, buf_.data() + begin_, sizeof h);
+  return valid_header(h) && end_ - begin_ >= sizeof h + h.size;
+}
 
 message_reader::~message_reader() {
   for (int fd : pending_fds_) ::close(fd);

@@ -151,6 +151,8 @@ int serve(int fd, message_reader& in, worker_mode mode) {
       close_all(fds);
       return failed ? 1 : 0;
     }
+    // Sent at once, even while more tasks are buffered: a result held back would be lost, and
+    // its task reported dead, if a later task crashed the worker.
     send_message(fd, failed ? kind::failure : kind::result, h.id, result);
   }
 }

@@ -18,9 +18,11 @@
 
 #include <gtest/gtest.h>
 
+#include "braid/error.hpp"
 #include "braid/futures/thread_pool_executor.hpp"
 #include "braid/futures/wait.hpp"
 #include "braid/multiprocessing/connection.hpp"
+#include "braid/multiprocessing/pool.hpp"
 #include "multiprocessing/leak_check.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -619,4 +621,113 @@ TEST_F(process_pool_executor_test, WorkersStartWithDefaultSignalsAndAnEmptyMask)
     }
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
   }
+}
+
+// A thread blocked in result() reads its own answer from the worker's socket; a wait that times
+// out gives the socket back, so the manager thread still delivers the result (and runs the
+// done-callbacks) when nobody waits.
+TEST_F(process_pool_executor_test, AWaitThatTimesOutLeavesTheResultToTheManagerThread) {
+  const std::string gate = temp_path("gate-timeout");
+  ::unlink(gate.c_str());
+  mp::process_pool_executor pool(1);
+  auto f = pool.submit(wait_for_file, gate);
+  while (!f.running()) std::this_thread::yield();
+  EXPECT_THROW(f.result(std::chrono::milliseconds(1)), futures::timeout_error);
+  std::latch called(1);
+  std::thread::id callback_thread;
+  f.add_done_callback([&](const futures::future<int>&) {
+    callback_thread = std::this_thread::get_id();
+    called.count_down();
+  });
+  touch(gate);
+  called.wait();  // not f.wait(): that would read the answer on this thread
+  EXPECT_NE(callback_thread, std::this_thread::get_id());
+  EXPECT_EQ(f.result(), 1);
+  ::unlink(gate.c_str());
+}
+
+// Several threads wait in result() for tasks held by one worker (pipelined): whichever reads
+// the socket publishes every answer it finds, and each thread gets its own.
+TEST_F(process_pool_executor_test, ThreadsWaitingForTasksOfOneWorkerEachGetTheirOwnResult) {
+  const std::string gate = temp_path("gate-waiters");
+  ::unlink(gate.c_str());
+  mp::process_pool_options options;
+  options.max_workers = 1;
+  options.max_in_flight_per_worker = 4;
+  mp::process_pool_executor pool(std::move(options));
+  auto first = pool.submit(wait_for_file, gate);
+  while (!first.running()) std::this_thread::yield();
+  std::vector<futures::future<int>> behind;
+  for (int i = 0; i < 3; ++i) behind.push_back(pool.submit(square, i + 2));
+  std::vector<int> got(3, 0);
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 3; ++i) {
+    waiters.emplace_back([&, i] {
+      got[static_cast<std::size_t>(i)] = behind[static_cast<std::size_t>(i)].result();
+    });
+  }
+  touch(gate);
+  EXPECT_EQ(first.result(), 1);
+  for (auto& t : waiters) t.join();
+  EXPECT_EQ(got, (std::vector<int>{4, 9, 16}));
+  ::unlink(gate.c_str());
+}
+
+// A thread reading its own answer notices its worker's death (its pidfd) and the manager thread
+// fails the task as usual.
+TEST_F(process_pool_executor_test, AWaiterReadingItsAnswerSeesTheWorkerDie) {
+  const std::string gate = temp_path("gate-waiter-death");
+  ::unlink(gate.c_str());
+  mp::process_pool_executor pool(1);
+  auto f = pool.submit(abort_when_file, gate);
+  while (!f.running()) std::this_thread::yield();
+  std::thread toucher([&] { touch(gate); });
+  EXPECT_THROW(f.result(), mp::worker_died);
+  toucher.join();
+  EXPECT_EQ(pool.submit(square, 6).result(), 36);
+  ::unlink(gate.c_str());
+}
+
+// A backlog of many small tasks travels to a worker in batches (beyond max_in_flight_per_worker);
+// every result still arrives, and with max_in_flight_per_worker 1 nothing is sent ahead, so the
+// whole backlog stays cancellable.
+TEST_F(process_pool_executor_test, ADeepBacklogTravelsInBatchesUnlessPipeliningIsOff) {
+  for (std::size_t in_flight : {1u, 2u}) {
+    const std::string gate = temp_path("gate-backlog");
+    ::unlink(gate.c_str());
+    mp::process_pool_options options;
+    options.max_workers = 1;
+    options.max_in_flight_per_worker = in_flight;
+    mp::process_pool_executor pool(std::move(options));
+    auto blocker = pool.submit(wait_for_file, gate);
+    while (!blocker.running()) std::this_thread::yield();
+    std::vector<futures::future<int>> backlog;
+    for (int i = 0; i < 200; ++i) backlog.push_back(pool.submit(square, i));
+    if (in_flight == 1) {
+      for (auto& f : backlog) EXPECT_TRUE(f.cancel());
+    }
+    touch(gate);
+    EXPECT_EQ(blocker.result(), 1);
+    for (int i = 0; i < 200; ++i) {
+      auto& f = backlog[static_cast<std::size_t>(i)];
+      if (in_flight == 1) {
+        EXPECT_TRUE(f.cancelled());
+      } else {
+        EXPECT_EQ(f.result(), i * i);
+      }
+    }
+    ::unlink(gate.c_str());
+  }
+}
+
+// Python raises ValueError for max_workers <= 0; the default (left out) is cpu_count().
+TEST_F(process_pool_executor_test, MaxWorkersZeroOrNegativeIsAValueError) {
+  EXPECT_THROW(mp::process_pool_executor(0), braid::value_error);
+  EXPECT_THROW(mp::process_pool_executor(static_cast<std::size_t>(-1)), braid::value_error);
+  mp::process_pool_options options;
+  EXPECT_EQ(options.max_workers, mp::cpu_count());
+  options.max_workers = 0;
+  EXPECT_THROW(mp::process_pool_executor{std::move(options)}, braid::value_error);
+  EXPECT_THROW(mp::pool(0), braid::value_error);
+  EXPECT_EQ(mp::process_pool_executor().max_workers(), mp::cpu_count());
 }

@@ -1,11 +1,14 @@
 #include "braid/multiprocessing/shared_memory.hpp"
 
+#include <unistd.h>
+
 #include <cstring>
 #include <string>
 #include <system_error>
 
 #include <gtest/gtest.h>
 
+#include "braid/error.hpp"
 #include "braid/multiprocessing/process.hpp"
 #include "braid/multiprocessing/value.hpp"
 #include "multiprocessing/leak_check.hpp"
@@ -43,9 +46,9 @@ TEST_F(shared_memory_test, TheCreatorUnlinksAttachingNeverDoes) {
       EXPECT_EQ(a.size(), 16u);
     }
     EXPECT_NO_THROW(mp::shared_memory::attach(name));  // still there
-    EXPECT_THROW(mp::shared_memory::create(16, name), std::system_error);
+    EXPECT_THROW(mp::shared_memory::create(16, name), braid::os_error);
   }
-  EXPECT_THROW(mp::shared_memory::attach(name), std::system_error);  // gone with its creator
+  EXPECT_THROW(mp::shared_memory::attach(name), braid::os_error);  // gone with its creator
 }
 
 TEST_F(shared_memory_test, ArraysAndValuesAreShared) {
@@ -57,4 +60,17 @@ TEST_F(shared_memory_test, ArraysAndValuesAreShared) {
   mp::value<int> v(7);
   v.set(v.get() + 1);
   EXPECT_EQ(v.get(), 8);
+}
+
+// Errors from the system are braid::os_error (a braid::error) carrying the errno code.
+TEST(shared_memory_errors_test, OpeningANameThatDoesNotExistIsAnOsErrorWithEnoent) {
+  try {
+    auto missing = braid::multiprocessing::shared_memory::attach("braid-test-no-such-block-" +
+                                                                 std::to_string(::getpid()));
+    ADD_FAILURE() << "no exception";
+  } catch (const braid::os_error& e) {
+    EXPECT_EQ(e.code(), std::error_code(ENOENT, std::generic_category()));
+    const braid::error& base = e;
+    EXPECT_NE(std::string(base.what()), "");
+  }
 }

@@ -82,7 +82,7 @@ class connection {
 };
 
 /// A pair of connected connections (Python's Pipe()). With `duplex` false the first can only
-/// receive and the second only send. Throws std::system_error.
+/// receive and the second only send. Throws braid::os_error.
 std::pair<connection, connection> pipe(bool duplex = true);
 
 }  // namespace braid::multiprocessing

@@ -22,9 +22,11 @@ namespace braid::multiprocessing {
 /// `with Pool() as p:` does; call close() and join() first to let queued work finish.
 class pool {
  public:
-  /// `processes` 0 means cpu_count(); `initializer` runs in each worker; a worker is replaced
-  /// after `maxtasksperchild` tasks (0: never).
-  explicit pool(std::size_t processes = 0, remote_call initializer = {},
+  /// `processes` workers (Python's default when left out: cpu_count()); `initializer` runs in
+  /// each worker; a worker is replaced after `maxtasksperchild` tasks (0: never). Throws
+  /// value_error if `processes` is 0 or negative (beyond PTRDIFF_MAX once converted), as Python
+  /// raises ValueError; otherwise what process_pool_executor's constructor throws.
+  explicit pool(std::size_t processes = cpu_count(), remote_call initializer = {},
                 std::size_t maxtasksperchild = 0)
       : executor_(processes, std::move(initializer), maxtasksperchild) {}
   ~pool() { executor_.terminate_workers(); }

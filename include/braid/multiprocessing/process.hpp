@@ -36,7 +36,7 @@ class process {
   ~process();
 
   /// Starts the child. Throws futures::invalid_state_error if already started; transfer_error
-  /// (nothing started) if the call carries more than 64 descriptors; std::system_error if the
+  /// (nothing started) if the call carries more than 64 descriptors; braid::os_error if the
   /// process cannot be started.
   void start();
   /// Waits for the child to end. Throws invalid_state_error if it was not started.

@@ -14,6 +14,7 @@
 
 #include "braid/detail/deadline.hpp"
 #include "braid/futures/future.hpp"
+#include "braid/multiprocessing/cpu_count.hpp"
 #include "braid/multiprocessing/detail/chunked_map.hpp"
 #include "braid/multiprocessing/detail/task.hpp"
 #include "braid/multiprocessing/errors.hpp"
@@ -24,8 +25,10 @@ namespace braid::multiprocessing {
 
 /// Everything a process pool can be configured with.
 struct process_pool_options {
-  /// How many worker processes run at once; 0 means cpu_count().
-  std::size_t max_workers = 0;
+  /// How many worker processes run at once (Python's default: cpu_count()). 0 or negative
+  /// (a negative int converts to a size beyond PTRDIFF_MAX) makes the pool's constructor throw
+  /// value_error, as Python raises ValueError.
+  std::size_t max_workers = cpu_count();
   /// Runs once at the start of every worker. If it throws, the pool is broken.
   remote_call initializer;
   /// A worker exits and is replaced after this many tasks; 0 means never.
@@ -38,6 +41,10 @@ struct process_pool_options {
   /// starts the next without waiting for the parent (1: one at a time). Tasks behind the
   /// running one are sent only when no more workers may start, and only small ones (at most
   /// 64 KiB in all); never beyond what is left of a worker's max_tasks_per_child budget.
+  /// When the backlog is deep (at least 16 queued tasks per worker) and this is at least 2, a
+  /// worker that returns a result takes up to 16 times this many small tasks, sent together in
+  /// one system call, so a deep backlog costs a few system calls per batch, not per task; a
+  /// lone task is still sent at once.
   /// A task sent behind a running one has started: it can no longer be cancelled, and if its
   /// worker dies it fails with worker_died (or is retried) like the running one.
   std::size_t max_in_flight_per_worker = 2;
@@ -48,8 +55,8 @@ struct process_map_options {
   /// How many inputs travel (and run) together in one message. Bigger chunks cost less per item
   /// but balance the load more coarsely.
   std::size_t chunksize = 1;
-  /// Most chunks in flight at once; 0 means max_workers() * (max_in_flight_per_worker + 2), so
-  /// a worker finds its next chunk already queued.
+  /// Most chunks in flight at once; 0 means max_workers() * 64: a backlog deep enough that
+  /// small chunks travel to and from workers in batches (see max_in_flight_per_worker).
   std::size_t buffersize = 0;
   /// Total time allowed, counted from the call; reaching an item after it throws timeout_error.
   std::optional<std::chrono::nanoseconds> timeout;
@@ -74,11 +81,14 @@ struct process_map_options {
 /// own.
 class process_pool_executor {
  public:
-  /// `max_workers` 0 means cpu_count(). Throws start_method_error for start_method::fork in a
-  /// multi-threaded process; std::system_error if the pool's manager thread cannot start.
+  /// At most `max_workers` worker processes (Python's default when left out: cpu_count()).
+  /// Throws value_error if `max_workers` is 0 or negative (beyond PTRDIFF_MAX once converted),
+  /// as Python raises ValueError; start_method_error for start_method::fork in a multi-threaded
+  /// process; os_error if the pool's descriptors (eventfd, epoll) or its manager thread cannot
+  /// be made. Workers start on first use, not here.
   // [constructors]
-  explicit process_pool_executor(std::size_t max_workers = 0, remote_call initializer = {},
-                                 std::size_t max_tasks_per_child = 0,
+  explicit process_pool_executor(std::size_t max_workers = cpu_count(),
+                                 remote_call initializer = {}, std::size_t max_tasks_per_child = 0,
                                  start_method method = start_method::spawn);
   explicit process_pool_executor(process_pool_options options);
   // [end constructors]
@@ -169,7 +179,7 @@ class process_pool_executor {
 
   void schedule(std::shared_ptr<detail::task_base> task);
   std::size_t window(const process_map_options& o) const noexcept {
-    return o.buffersize != 0 ? o.buffersize : max_workers() * (max_in_flight() + 2);
+    return o.buffersize != 0 ? o.buffersize : max_workers() * 64;
   }
   static futures::detail::deadline_t deadline(const process_map_options& o) {
     if (!o.timeout) return std::nullopt;

@@ -20,9 +20,9 @@ class shared_memory {
  public:
   shared_memory() = default;
   /// Creates a new block of `size` bytes, zero-filled. An empty `name` picks a unique one
-  /// ("braid-..."). Throws std::system_error (EEXIST if the name is taken).
+  /// ("braid-..."). Throws braid::os_error (code EEXIST if the name is taken).
   static shared_memory create(std::size_t size, std::string name = {});
-  /// Maps an existing block. Throws std::system_error (ENOENT if there is none).
+  /// Maps an existing block. Throws braid::os_error (code ENOENT if there is none).
   static shared_memory attach(std::string name);
 
   shared_memory(shared_memory&& other) noexcept { swap(other); }

@@ -7,7 +7,7 @@
 /// Every one is built on a robust mutex: if a process dies holding it, the next process to take
 /// it gets it (made consistent) instead of deadlocking, and the death is reported as owner_died
 /// through braid::threading's excepthook. A timeout of nullopt waits forever.
-/// All methods are thread-safe and process-safe. Creating one throws std::system_error if shared
+/// All methods are thread-safe and process-safe. Creating one throws braid::os_error if shared
 /// memory is unavailable.
 
 #include <chrono>

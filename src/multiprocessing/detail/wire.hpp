@@ -49,9 +49,18 @@ struct header {
 
 /// Sends one message, blocking until it is all written. Returns false if the peer is gone
 /// (EPIPE, ECONNRESET); throws transfer_error (nothing sent) for more than max_message_fds
-/// descriptors, std::system_error on other errors. Never raises SIGPIPE.
+/// descriptors, braid::os_error on other errors. Never raises SIGPIPE.
 bool send_message(int fd, kind k, std::uint64_t id, std::string_view body,
                   const std::vector<int>& fds = {});
+
+/// Appends one message without descriptors (header and body) to `out`, for send_bytes(): several
+/// small messages then go in one system call. Throws transfer_error for a body over
+/// max_message_size, std::bad_alloc.
+void append_frame(std::string& out, kind k, std::uint64_t id, std::string_view body);
+/// Sends `bytes` (whole messages from append_frame), blocking until all are written. Returns
+/// false if the peer is gone (EPIPE, ECONNRESET); throws braid::os_error on other errors.
+/// Never raises SIGPIPE.
+bool send_bytes(int fd, std::string_view bytes);
 
 /// Receives one message. Returns false on a clean end of stream before a message starts, on
 /// a broken one (the peer died) or on a corrupt header (more than max_message_size bytes or
@@ -84,6 +93,8 @@ class message_reader {
   /// poll reports the socket readable).
   status next(int fd, bool block, header& h, std::string_view& body, std::vector<int>* fds);
   void rearm() noexcept { drained_ = false; }
+  /// Whether a whole message is already buffered (next() would return it without reading).
+  bool has_message() const noexcept;
 
  private:
   bool fill(int fd, bool block, std::size_t want);

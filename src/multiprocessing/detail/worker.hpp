@@ -35,14 +35,14 @@ struct child {
 /// how they ended through wait(). Thread-safe (one request at a time).
 class fork_server {
  public:
-  /// Throws start_method_error if this process runs more than one thread; std::system_error if
+  /// Throws start_method_error if this process runs more than one thread; braid::os_error if
   /// the server cannot be started.
   fork_server();
   /// Ends the server (it sees the end of its stream) and reaps it.
   ~fork_server();
   fork_server(const fork_server&) = delete;
   fork_server& operator=(const fork_server&) = delete;
-  /// A new worker. Throws std::system_error.
+  /// A new worker. Throws braid::os_error.
   child start_worker();
   /// Waits for the worker `pid` (started here) to end and describes how, as reap() does. False
   /// if that cannot be known (the server is gone). Never throws.
@@ -55,7 +55,7 @@ class fork_server {
 };
 
 /// Starts a worker: posix_spawn of /proc/self/exe, or through `server` for the fork method.
-/// Throws std::system_error.
+/// Throws braid::os_error.
 child start_child(fork_server* server);
 
 /// The hello message body: identity checks, the mode and the initializer call.

@@ -45,6 +45,28 @@ class completion_node {
   completion_node* next_ = nullptr;
 };
 
+class state_base;
+
+/// Something that can complete a state by doing work on the thread that waits for it (a process
+/// pool's waiter reads its own result from the worker's socket instead of sleeping until the
+/// pool's manager thread relays it). Reference-counted: each state it is attached to holds one.
+class wait_helper {
+ public:
+  virtual void retain() noexcept = 0;
+  virtual void release() noexcept = 0;
+  /// Called by a thread about to block until `s` is done (or until `*deadline` if not null).
+  /// May do work that completes `s`; returns when `s` is done, the deadline passed, or it cannot
+  /// help (then the thread blocks as usual). Must not throw.
+  virtual void help(state_base& s,
+                    const std::chrono::steady_clock::time_point* deadline) noexcept = 0;
+
+ protected:
+  wait_helper() = default;
+  ~wait_helper() = default;
+  wait_helper(const wait_helper&) = delete;
+  wait_helper& operator=(const wait_helper&) = delete;
+};
+
 /// Reference-counted shared state; created with one reference.
 class state_base {
  public:
@@ -98,13 +120,23 @@ class state_base {
   /// completion already took the node: its notify() has run or is about to run.
   bool remove_node(completion_node& node) noexcept;
 
-  /// Blocks the calling thread until done (spins briefly first).
+  /// Attaches `helper` (retained; released with the state), which blocking waits call first.
+  /// Only before the state is shared with any other thread.
+  void set_wait_helper(wait_helper* helper) noexcept {
+    if (helper != nullptr) helper->retain();
+    if (helper_ != nullptr) helper_->release();
+    helper_ = helper;
+  }
+
+  /// Blocks the calling thread until done (lets the wait helper work first, then spins briefly).
   void wait() const noexcept;
   /// Blocks until done or `deadline`; returns done().
   bool wait_until(std::chrono::steady_clock::time_point deadline) const noexcept;
 
  protected:
-  virtual ~state_base() = default;
+  virtual ~state_base() {
+    if (helper_ != nullptr) helper_->release();
+  }
   virtual void destroy() noexcept { delete this; }
 
  private:
@@ -119,6 +151,7 @@ class state_base {
   completion_node* head_ = nullptr;
   completion_node* tail_ = nullptr;
   std::exception_ptr error_;
+  wait_helper* helper_ = nullptr;
 };
 
 /// An owning pointer to a state (retain on copy, release on destruction).
