@@ -553,9 +553,12 @@ bool signals_are_default() {
          sigismember(&mask, SIGUSR1) == 0;
 }
 
+// fork first: it needs a single-threaded process, and the spawn round leaves threads behind
+// for a while (the pool's manager thread; ThreadSanitizer's own once it has run).
 std::vector<mp::start_method> usable_start_methods() {
-  std::vector<mp::start_method> methods{mp::start_method::spawn};
+  std::vector<mp::start_method> methods;
   if (mp::detail::thread_count() == 1) methods.push_back(mp::start_method::fork);
+  methods.push_back(mp::start_method::spawn);
   return methods;
 }
 
