@@ -21,6 +21,7 @@
 
 #include "braid/error.hpp"
 #include "braid/multiprocessing/cpu_count.hpp"
+#include "braid/threading/current_thread.hpp"
 #include "detail/wire.hpp"
 #include "detail/worker.hpp"
 
@@ -601,6 +602,8 @@ struct process_pool_executor::impl {
   }
 
   void run() {
+    // Named so that a person (top -H) and the tests can tell the manager thread apart.
+    threading::set_current_thread_name(std::string(detail::manager_thread_name));
     std::vector<done_item> out;
     epoll_event events[32];
     while (!finished()) {

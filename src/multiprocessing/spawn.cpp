@@ -218,6 +218,27 @@ std::size_t thread_count() {
   return n;
 }
 
+std::size_t manager_thread_count() {
+  std::size_t n = 0;
+  if (DIR* d = ::opendir("/proc/self/task")) {
+    while (const dirent* e = ::readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      const std::string path = std::string("/proc/self/task/") + e->d_name + "/comm";
+      if (FILE* f = std::fopen(path.c_str(), "r")) {
+        char name[32] = {};
+        if (std::fgets(name, sizeof name, f) != nullptr &&
+            std::string_view(name).substr(0, std::string_view(name).find('\n')) ==
+                manager_thread_name) {
+          ++n;
+        }
+        std::fclose(f);
+      }
+    }
+    ::closedir(d);
+  }
+  return n;
+}
+
 bool reap(pid_t pid, int& signal, int& exit_code) noexcept {
   int status = 0;
   pid_t r;

@@ -27,6 +27,11 @@ enum class start_method { spawn, fork };
 namespace detail {
 /// The number of threads of this process (entries of /proc/self/task).
 std::size_t thread_count();
+/// The OS name of a process pool's manager thread.
+inline constexpr const char* manager_thread_name = "braid-pool-mgr";
+/// How many threads of this process have that name (for tests: a pool destroyed from its own
+/// callback leaves its manager thread to finish on its own).
+std::size_t manager_thread_count();
 }  // namespace detail
 
 }  // namespace braid::multiprocessing
