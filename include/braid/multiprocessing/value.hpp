@@ -4,23 +4,36 @@
 /// typed. Each lives in its own shared-memory block with a robust reentrant lock, is owned by
 /// its creator (which unlinks the name on destruction), and travels to other processes by name.
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <type_traits>
 
+#include "braid/multiprocessing/detail/lockable.hpp"
 #include "braid/multiprocessing/detail/shared_object.hpp"
 
 namespace braid::multiprocessing {
 
-/// The lock guarding a value or array (Python's get_lock()): acquire()/release(), usable with
-/// lock_guard. Refers to the object's memory: must not outlive it.
-class lock_view {
+/// The reentrant lock guarding a value or array (Python's get_lock()), shaped as rlock:
+/// acquire(bool) / acquire(timeout) / release(), Lockable and TimedLockable, usable with
+/// lock_guard and std::unique_lock. Refers to the object's memory: must not outlive it.
+/// Thread- and process-safe.
+class lock_view : public detail::timed_lockable<lock_view> {
  public:
+  /// A view of the robust mutex at `m`. Never throws.
   explicit lock_view(pthread_mutex_t* m) noexcept : m_(m) {}
-  bool acquire(bool blocking = true, std::optional<std::chrono::nanoseconds> timeout = {}) {
+  /// Takes the lock (again, if the caller owns it), blocking if `blocking`; returns whether it
+  /// was taken. Throws os_error on a system failure.
+  bool acquire(bool blocking = true) {
     if (!blocking) return detail::try_lock_mutex(m_);
-    return detail::lock_mutex(m_, detail::deadline_after(timeout));
+    return detail::lock_mutex(m_, std::nullopt);
   }
+  /// Takes the lock, giving up after `timeout`; returns whether it was taken. Throws os_error
+  /// on a system failure.
+  bool acquire(std::chrono::nanoseconds timeout) {
+    return detail::lock_mutex(m_, braid::detail::deadline_after(timeout));
+  }
+  /// Releases one level. Throws invalid_state_error if the calling thread does not own it.
   void release() { detail::unlock_mutex(m_); }
 
  private:
