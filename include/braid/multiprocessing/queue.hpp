@@ -101,10 +101,12 @@ class queue {
   /// Whether the queue is empty now (a snapshot).
   bool empty() const { return qsize() == 0; }
 
+  /// Serialisation (cereal) for travel to another process, by its shared-memory name.
   template <class A>
   void save(A& ar) const {
     core_.save(ar);
   }
+  /// The other half of save(): attaches to what save() wrote.
   template <class A>
   void load(A& ar) {
     core_.load(ar);

@@ -75,7 +75,9 @@ struct barrier_state {
 template <class L>
 class lock_guard {
  public:
+  /// Acquires `l`. Throws what l.acquire() throws.
   explicit lock_guard(L& l) : l_(l) { l_.acquire(); }
+  /// Releases it.
   ~lock_guard() { l_.release(); }
   lock_guard(const lock_guard&) = delete;
   lock_guard& operator=(const lock_guard&) = delete;

@@ -64,41 +64,57 @@ class value : public detail::shared_object<detail::value_state<T>> {
                 "memory (a std::string or std::vector points into one process's heap)");
 
  public:
+  /// A new value holding `initial` (Python's Value(typecode, initial)). Throws os_error if shared
+  /// memory is unavailable.
   explicit value(const T& initial = T{}) { this->create(0, initial); }
+  /// An empty value, to be loaded from another process's.
   explicit value(detail::empty_tag) {}
 
+  /// The value, read under its lock (Python's .value).
   T get() const {
     detail::mutex_guard g(&this->state_->m);
     return this->state_->value;
   }
+  /// Stores `v` under the lock (Python's .value = v).
   void set(const T& v) {
     detail::mutex_guard g(&this->state_->m);
     this->state_->value = v;
   }
+  /// Its lock (Python's get_lock()). Never throws.
   lock_view get_lock() const noexcept { return lock_view(&this->state_->m); }
   /// The value itself, unlocked (Python's .value under get_lock()).
   T& raw() const noexcept { return this->state_->value; }
 };
 
 /// A fixed-size array of T in shared memory (Python's multiprocessing.Array). Element access is
-/// unlocked, as in Python's; hold get_lock() to update several elements together.
+/// unlocked, as in Python's; hold get_lock() to update several elements together. The lock is
+/// thread- and process-safe; the elements are as safe as the lock you hold around them.
 template <class T>
 class array : public detail::shared_object<detail::array_state> {
   static_assert(std::is_trivially_copyable_v<T>,
                 "multiprocessing::array<T>: T must be trivially copyable");
 
  public:
+  /// A new array of `n` copies of `fill` (Python's Array(typecode, n)). Throws os_error if shared
+  /// memory is unavailable.
   explicit array(std::size_t n, const T& fill = T{}) {
     this->create(n * sizeof(T), n);
     for (std::size_t i = 0; i < n; ++i) new (data() + i) T(fill);
   }
+  /// An empty array, to be loaded from another process's.
   explicit array(detail::empty_tag) {}
 
+  /// The number of elements (Python's len()). Never throws.
   std::size_t size() const noexcept { return this->state_->size; }
+  /// The elements, unlocked. Never throws.
   T* data() const noexcept { return reinterpret_cast<T*>(this->state_ + 1); }
+  /// Element `i`, unlocked and unchecked (Python's a[i]). Never throws.
   T& operator[](std::size_t i) const noexcept { return data()[i]; }
+  /// The first element, unlocked. Never throws.
   T* begin() const noexcept { return data(); }
+  /// Past the last element. Never throws.
   T* end() const noexcept { return data() + size(); }
+  /// Its lock (Python's get_lock()). Never throws.
   lock_view get_lock() const noexcept { return lock_view(&this->state_->m); }
 };
 
