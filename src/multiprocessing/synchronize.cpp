@@ -14,6 +14,12 @@ namespace braid::multiprocessing {
 namespace detail {
 namespace {
 
+// Whether the calling thread holds `m` (glibc keeps the owner's thread id in robust mutexes).
+bool held_by_me(const pthread_mutex_t* m) {
+  return (static_cast<unsigned>(m->__data.__owner) & 0x3fffffffu) ==
+         static_cast<unsigned>(::gettid());
+}
+
 timespec to_monotonic(std::chrono::steady_clock::time_point t) {
   // steady_clock is CLOCK_MONOTONIC on Linux.
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch());
@@ -62,7 +68,11 @@ bool lock_mutex(pthread_mutex_t* m, deadline_type deadline) {
     return true;
   }
   if (rc == ETIMEDOUT) return false;
-  if (rc == EDEADLK) throw futures::invalid_state_error("lock: already held by this thread");
+  if (rc == EDEADLK) {
+    // Only this thread could release it, and it is here: a timed wait can only time out.
+    if (deadline) return false;
+    throw futures::invalid_state_error("lock: already held by this thread");
+  }
   check(rc, "braid: pthread_mutex_lock");
   return true;
 }
@@ -81,8 +91,7 @@ bool try_lock_mutex(pthread_mutex_t* m) {
 void unlock_mutex(pthread_mutex_t* m) {
   // Robust mutexes keep their owner's thread id (glibc); checking it first keeps an unlock by a
   // non-owner a clean error rather than undefined behaviour for sanitizers.
-  if ((static_cast<unsigned>(m->__data.__owner) & 0x3fffffffu) !=
-      static_cast<unsigned>(::gettid())) {
+  if (!held_by_me(m)) {
     throw futures::invalid_state_error("release of a lock this thread does not hold");
   }
   const int rc = ::pthread_mutex_unlock(m);
@@ -119,44 +128,66 @@ bool wait_cond(pthread_cond_t* c, pthread_mutex_t* m, deadline_type deadline) {
 }  // namespace detail
 
 namespace {
-bool acquire_mutex(pthread_mutex_t* m, bool blocking,
-                   std::optional<std::chrono::nanoseconds> timeout) {
+bool acquire_mutex(pthread_mutex_t* m, bool blocking) {
   if (!blocking) return detail::try_lock_mutex(m);
-  return detail::lock_mutex(m, detail::deadline_after(timeout));
+  return detail::lock_mutex(m, std::nullopt);
+}
+bool acquire_mutex(pthread_mutex_t* m, std::chrono::nanoseconds timeout) {
+  return detail::lock_mutex(m, braid::detail::deadline_after(timeout));
+}
+void check_held(const pthread_mutex_t* m, const char* what) {
+  if (!detail::held_by_me(m)) throw invalid_state_error(what);
 }
 }  // namespace
 
-bool lock::acquire(bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
-  return acquire_mutex(&state_->m, blocking, timeout);
+bool lock_type::acquire(bool blocking) {
+  return acquire_mutex(&state_->m, blocking);
 }
-void lock::release() {
+bool lock_type::acquire(std::chrono::nanoseconds timeout) {
+  return acquire_mutex(&state_->m, timeout);
+}
+void lock_type::release() {
   detail::unlock_mutex(&state_->m);
 }
 
-bool rlock::acquire(bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
-  return acquire_mutex(&state_->m, blocking, timeout);
+bool rlock::acquire(bool blocking) {
+  return acquire_mutex(&state_->m, blocking);
+}
+bool rlock::acquire(std::chrono::nanoseconds timeout) {
+  return acquire_mutex(&state_->m, timeout);
 }
 void rlock::release() {
   detail::unlock_mutex(&state_->m);
 }
 
-bool semaphore::acquire(bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
-  const auto deadline = detail::deadline_after(timeout);
-  if (!detail::lock_mutex(&state_->m, deadline)) return false;
+namespace {
+bool take_unit(detail::semaphore_state* s, bool blocking, detail::deadline_type deadline) {
+  if (!detail::lock_mutex(&s->m, deadline)) return false;
   bool ok = true;
-  while (state_->value == 0) {
-    if (!blocking || !detail::wait_cond(&state_->c, &state_->m, deadline)) {
-      ok = state_->value > 0;
+  while (s->value == 0) {
+    if (!blocking || !detail::wait_cond(&s->c, &s->m, deadline)) {
+      ok = s->value > 0;
       break;
     }
   }
-  if (ok) --state_->value;
-  detail::unlock_mutex(&state_->m);
+  if (ok) --s->value;
+  detail::unlock_mutex(&s->m);
   return ok;
+}
+}  // namespace
+
+bool semaphore::acquire(bool blocking) {
+  return take_unit(state_, blocking, std::nullopt);
+}
+bool semaphore::acquire(std::chrono::nanoseconds timeout) {
+  return take_unit(state_, true, braid::detail::deadline_after(timeout));
 }
 
 void semaphore::release(std::size_t n) {
   detail::mutex_guard g(&state_->m);
+  if (n > state_->bound - state_->value) {
+    throw value_error("semaphore released too many times");
+  }
   state_->value += n;
   for (std::size_t i = 0; i < n; ++i) ::pthread_cond_signal(&state_->c);
 }
@@ -182,33 +213,60 @@ bool event::is_set() const {
   return state_->flag;
 }
 
-bool event::wait(std::optional<std::chrono::nanoseconds> timeout) {
-  const auto deadline = detail::deadline_after(timeout);
-  detail::mutex_guard g(&state_->m);
-  while (!state_->flag) {
-    if (!detail::wait_cond(&state_->c, &state_->m, deadline)) break;
+namespace {
+bool wait_flag(detail::event_state* s, detail::deadline_type deadline) {
+  detail::mutex_guard g(&s->m);
+  while (!s->flag) {
+    if (!detail::wait_cond(&s->c, &s->m, deadline)) break;
   }
-  return state_->flag;
+  return s->flag;
+}
+}  // namespace
+
+bool event::wait() {
+  return wait_flag(state_, std::nullopt);
+}
+bool event::wait(std::chrono::nanoseconds timeout) {
+  return wait_flag(state_, braid::detail::deadline_after(timeout));
 }
 
-bool condition::acquire(bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
-  return acquire_mutex(&state_->m, blocking, timeout);
+bool condition::acquire(bool blocking) {
+  return acquire_mutex(&state_->m, blocking);
+}
+bool condition::acquire(std::chrono::nanoseconds timeout) {
+  return acquire_mutex(&state_->m, timeout);
 }
 void condition::release() {
   detail::unlock_mutex(&state_->m);
 }
-bool condition::wait(std::optional<std::chrono::nanoseconds> timeout) {
-  return detail::wait_cond(&state_->c, &state_->m, detail::deadline_after(timeout));
+void condition::wait() {
+  check_held(&state_->m, "condition: wait() without holding its lock");
+  detail::wait_cond(&state_->c, &state_->m, std::nullopt);
+}
+bool condition::wait_for(std::chrono::nanoseconds timeout) {
+  return wait_until(braid::detail::deadline_after(timeout));
+}
+bool condition::wait_until(std::chrono::steady_clock::time_point deadline) {
+  check_held(&state_->m, "condition: wait() without holding its lock");
+  return detail::wait_cond(&state_->c, &state_->m, deadline);
 }
 void condition::notify(std::size_t n) {
+  check_held(&state_->m, "condition: notify() without holding its lock");
   for (std::size_t i = 0; i < n; ++i) ::pthread_cond_signal(&state_->c);
 }
 void condition::notify_all() {
+  check_held(&state_->m, "condition: notify_all() without holding its lock");
   ::pthread_cond_broadcast(&state_->c);
 }
 
-std::size_t barrier::wait(std::optional<std::chrono::nanoseconds> timeout) {
-  const auto deadline = detail::deadline_after(timeout);
+std::size_t barrier::wait() {
+  return wait_impl(std::nullopt);
+}
+std::size_t barrier::wait(std::chrono::nanoseconds timeout) {
+  return wait_impl(braid::detail::deadline_after(timeout));
+}
+
+std::size_t barrier::wait_impl(detail::deadline_type deadline) {
   detail::mutex_guard g(&state_->m);
   if (state_->broken) throw broken_barrier_error("the barrier is broken");
   const std::size_t index = state_->waiting++;

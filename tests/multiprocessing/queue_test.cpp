@@ -1,6 +1,7 @@
 #include "braid/multiprocessing/queue.hpp"
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -59,13 +60,39 @@ TEST_F(queue_test, FullEmptyAndTimeouts) {
   q.put(1);
   q.put(2);
   EXPECT_THROW(q.put_nowait(3), mp::queue_full);
-  EXPECT_THROW(q.put(3, true, 1ms), mp::queue_full);
+  EXPECT_THROW(q.put(3, 1ms), mp::queue_full);
   EXPECT_EQ(q.get(), 1);
   EXPECT_EQ(q.get(), 2);
   EXPECT_THROW(q.get_nowait(), mp::queue_empty);
-  EXPECT_THROW(q.get(true, 1ms), mp::queue_empty);
+  EXPECT_THROW(q.get(1ms), mp::queue_empty);
   mp::queue<std::string> small({.capacity = 64});
   EXPECT_THROW(small.put(std::string(100, 'x')), mp::transfer_error);
+}
+
+// The overloads shaped as braid::threading::queue's, plus Python's `block` flag. The queue is
+// filled or drained by the test itself, so the failing calls fail without waiting on anything.
+TEST_F(queue_test, BlockFlagTimeoutOverloadsAndTryVariants) {
+  mp::queue<int> q({.maxsize = 1});
+  EXPECT_THROW(q.get(false), mp::queue_empty);
+  EXPECT_THROW(q.get(0ns), mp::queue_empty);
+  EXPECT_EQ(q.try_get(), std::nullopt);
+  EXPECT_TRUE(q.try_put(7));
+  EXPECT_FALSE(q.try_put(8));
+  EXPECT_THROW(q.put(8, false), mp::queue_full);
+  EXPECT_THROW(q.put(8, 0ns), mp::queue_full);
+  EXPECT_EQ(q.qsize(), 1u);
+  EXPECT_EQ(q.get(1ms), 7);
+  q.put(9, 1ms);
+  EXPECT_EQ(q.try_get(), std::optional<int>(9));
+  q.put(10, true);
+  EXPECT_EQ(q.get(false), 10);
+  EXPECT_TRUE(q.empty());
+
+  mp::queue<bool> flags;  // a bool item does not collide with the block flag
+  flags.put(false);
+  flags.put(true, false);
+  EXPECT_FALSE(flags.get());
+  EXPECT_TRUE(flags.get(1ms));
 }
 
 TEST_F(queue_test, WrapsAroundTheRing) {

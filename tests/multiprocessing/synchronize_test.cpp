@@ -4,11 +4,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <exception>
+#include <future>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "braid/error.hpp"
 #include "braid/multiprocessing/errors.hpp"
 #include "braid/multiprocessing/process.hpp"
 #include "braid/multiprocessing/process_pool_executor.hpp"
@@ -97,7 +101,7 @@ TEST_F(synchronize_test, ALockWhoseHolderDiedIsTakenOverAndReported) {
   EXPECT_TRUE(held.wait(30s));
   p.join();
   EXPECT_EQ(p.exitcode(), -SIGABRT);
-  EXPECT_TRUE(l.acquire(true, 30s));  // no deadlock
+  EXPECT_TRUE(l.acquire(30s));  // no deadlock
   l.release();
   EXPECT_EQ(reported.size(), 1u);
   braid::threading::set_excepthook({});
@@ -132,9 +136,9 @@ TEST_F(synchronize_test, SemaphoreCountsAcrossProcesses) {
   mp::semaphore s(0), done(0);
   mp::process p(take_and_post, s, done);
   p.start();
-  EXPECT_FALSE(done.acquire(true, 5ms));
+  EXPECT_FALSE(done.acquire(5ms));
   s.release();
-  EXPECT_TRUE(done.acquire(true, 30s));
+  EXPECT_TRUE(done.acquire(30s));
   p.join();
   EXPECT_EQ(s.get_value(), 0u);
   EXPECT_FALSE(s.acquire(false));
@@ -181,7 +185,7 @@ TEST_F(synchronize_test, ConditionWaitForAPredicateSetByAChild) {
 namespace {
 
 bool lock_and_release(mp::lock l) {
-  if (!l.acquire(true, 30s)) return false;
+  if (!l.acquire(30s)) return false;
   l.release();
   return true;
 }
@@ -334,7 +338,7 @@ TEST_P(start_methods_test, SemaphoreCountsAcrossWorkers) {
   auto taker = pool.submit(take_and_post, s, done);
   s.release();
   taker.result();
-  EXPECT_TRUE(done.acquire(true, 30s));
+  EXPECT_TRUE(done.acquire(30s));
   EXPECT_EQ(s.get_value(), 0u);
 }
 
@@ -382,7 +386,7 @@ TEST_P(start_methods_test, ALockWhoseWorkerDiedIsRecovered) {
   mp::event held;
   EXPECT_THROW(pool.submit(die_holding, l, held).result(), mp::worker_died);
   EXPECT_TRUE(held.is_set());
-  EXPECT_TRUE(l.acquire(true, 30s));
+  EXPECT_TRUE(l.acquire(30s));
   l.release();
   EXPECT_EQ(owner_died_reports, 1);
   EXPECT_TRUE(pool.submit(lock_and_release, l).result());
@@ -407,4 +411,128 @@ TEST_P(start_methods_test, AValueWhoseWorkerDiedHoldingItsLockIsRecovered) {
   EXPECT_EQ(v.get(), 7);  // mutex_guard takes over the dead worker's lock
   EXPECT_EQ(owner_died_reports, 1);
   EXPECT_EQ(pool.submit(read_value, v).result(), 7);
+}
+
+// The timeout overloads, shaped as braid::threading's. Each lock is held by the test itself (or
+// by a thread it controls), so the failing calls fail without waiting on another process.
+TEST_F(synchronize_test, ALockHeldByThisThreadFailsNonBlockingAndTimedAcquires) {
+  mp::lock l;
+  ASSERT_TRUE(l.acquire());
+  EXPECT_FALSE(l.acquire(false));
+  EXPECT_FALSE(l.acquire(1ms));
+  EXPECT_FALSE(l.acquire(0ns));
+  EXPECT_FALSE(l.try_lock());
+  EXPECT_FALSE(l.try_lock_for(1ms));
+  EXPECT_FALSE(l.try_lock_until(std::chrono::steady_clock::now() + 1ms));
+  l.release();
+  EXPECT_THROW(l.release(), braid::invalid_state_error);
+  EXPECT_THROW(l.unlock(), braid::invalid_state_error);
+  EXPECT_TRUE(l.acquire(1ms));
+  l.release();
+  EXPECT_TRUE(l.try_lock_for(std::chrono::duration<double>(0.001)));
+  l.unlock();
+}
+
+TEST_F(synchronize_test, AnRLockHeldByAnotherThreadFailsNonBlockingAndTimedAcquires) {
+  mp::rlock r;
+  EXPECT_THROW(r.release(), braid::invalid_state_error);
+  std::promise<void> held, done;
+  std::thread holder([&] {
+    r.acquire();
+    held.set_value();
+    done.get_future().wait();
+    r.release();
+  });
+  held.get_future().wait();
+  EXPECT_FALSE(r.acquire(false));
+  EXPECT_FALSE(r.acquire(1ms));
+  EXPECT_FALSE(r.try_lock());
+  EXPECT_FALSE(r.try_lock_for(1ms));
+  EXPECT_THROW(r.release(), braid::invalid_state_error);  // held, but not by this thread
+  done.set_value();
+  holder.join();
+  EXPECT_TRUE(r.acquire(30s));
+  EXPECT_TRUE(r.acquire(1ms));  // reentrant
+  r.release();
+  r.release();
+}
+
+TEST_F(synchronize_test, SemaphoreTimeoutsAndBound) {
+  mp::semaphore s(0);
+  EXPECT_FALSE(s.acquire(false));
+  EXPECT_FALSE(s.acquire(1ms));
+  EXPECT_FALSE(s.try_lock());
+  s.release(2);
+  EXPECT_TRUE(s.acquire(1ms));
+  {
+    std::lock_guard<mp::semaphore> g(s);
+    EXPECT_EQ(s.get_value(), 0u);
+  }
+  EXPECT_EQ(s.get_value(), 1u);
+
+  mp::bounded_semaphore b(1);
+  EXPECT_THROW(b.release(), braid::value_error);  // released without an acquire
+  EXPECT_EQ(b.get_value(), 1u);
+  EXPECT_TRUE(b.acquire(false));
+  EXPECT_FALSE(b.acquire(1ms));
+  b.release();
+  EXPECT_THROW(b.release(2), braid::value_error);
+  EXPECT_EQ(b.get_value(), 1u);
+}
+
+TEST_F(synchronize_test, EventAndConditionTimeouts) {
+  mp::event e;
+  EXPECT_FALSE(e.wait(0ns));
+  EXPECT_FALSE(e.wait(1ms));
+  e.set();
+  EXPECT_TRUE(e.wait());
+  EXPECT_TRUE(e.wait(1ms));
+
+  mp::condition c;
+  EXPECT_THROW(c.wait(), braid::invalid_state_error);  // the lock is not held
+  EXPECT_THROW(c.wait_for(1ms), braid::invalid_state_error);
+  EXPECT_THROW(c.notify(), braid::invalid_state_error);
+  EXPECT_THROW(c.notify_all(), braid::invalid_state_error);
+  EXPECT_THROW(c.release(), braid::invalid_state_error);
+  std::unique_lock<mp::condition> g(c);
+  EXPECT_FALSE(c.wait_for(1ms));
+  EXPECT_FALSE(c.wait_until(std::chrono::steady_clock::now() + 1ms));
+  EXPECT_FALSE(c.wait_for([] { return false; }, 1ms));
+  EXPECT_TRUE(c.wait_for([] { return true; }, 0ns));
+  c.wait_for([] { return true; });
+  c.notify();
+  c.notify_all();
+  EXPECT_TRUE(g.owns_lock());
+}
+
+TEST_F(synchronize_test, StandardLockHoldersWorkWithEveryLock) {
+  mp::lock l;
+  mp::rlock r;
+  mp::value<int> v(0);
+  {
+    std::scoped_lock both(l, r);
+    EXPECT_FALSE(l.acquire(false));
+  }
+  {
+    std::unique_lock<mp::lock> u(l, std::defer_lock);
+    EXPECT_TRUE(u.try_lock_for(1ms));
+    u.unlock();
+    EXPECT_TRUE(u.try_lock_until(std::chrono::steady_clock::now() + 1ms));
+  }
+  {
+    std::unique_lock<mp::rlock> u(r, 1ms);
+    EXPECT_TRUE(u.owns_lock());
+    std::lock_guard<mp::rlock> again(r);
+  }
+  {
+    mp::lock_view view = v.get_lock();
+    std::unique_lock<mp::lock_view> u(view, 1ms);
+    EXPECT_TRUE(u.owns_lock());
+    EXPECT_TRUE(view.acquire(false));  // reentrant, as Python's get_lock()
+    view.release();
+  }
+  EXPECT_TRUE(l.acquire(false));
+  l.release();
+  EXPECT_TRUE(r.acquire(false));
+  r.release();
 }

@@ -1,6 +1,7 @@
 #pragma once
 /// \file
-/// The typed errors of braid::multiprocessing and process_pool_executor.
+/// The typed errors of braid::multiprocessing and process_pool_executor. Every one derives from
+/// braid::error; a failed system call is braid::os_error (with its errno), not std::system_error.
 
 #include <sys/types.h>
 #include <string>
@@ -16,6 +17,7 @@ namespace braid::multiprocessing {
 /// "<type>: <message>".
 class remote_error : public braid::error {
  public:
+  /// An error for an exception of `type_name` with `message`, caught at `stack`.
   remote_error(std::string type_name, std::string message, std::string stack)
       : braid::error(type_name + ": " + message),
         type_name_(std::move(type_name)),
@@ -36,6 +38,7 @@ class remote_error : public braid::error {
 /// finished. Only the tasks that worker was running fail with it; the pool replaces the worker.
 class worker_died : public braid::error {
  public:
+  /// An error for worker `pid`, killed by `signal` (0 if none) or exited with `exit_code`.
   worker_died(pid_t pid, int signal, int exit_code, const std::string& text,
               bool exit_status_known = true)
       : braid::error(text),

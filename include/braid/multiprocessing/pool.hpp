@@ -29,23 +29,27 @@ class pool {
   explicit pool(std::size_t processes = cpu_count(), remote_call initializer = {},
                 std::size_t maxtasksperchild = 0)
       : executor_(processes, std::move(initializer), maxtasksperchild) {}
+  /// terminate(): stops the workers at once (Python's `with` exit). Never throws.
   ~pool() { executor_.terminate_workers(); }
   pool(const pool&) = delete;
   pool& operator=(const pool&) = delete;
 
-  /// Runs fn(args...) in a worker and waits for its result.
+  /// Runs fn(args...) in a worker and waits for its result (Python's apply()). Throws what
+  /// submit() throws, and what the future holds (remote_error, worker_died, ...).
   template <class F, class... Args>
   auto apply(F&& fn, Args&&... args) {
     return executor_.submit(std::forward<F>(fn), std::forward<Args>(args)...).result();
   }
-  /// Runs fn(args...) in a worker; the future holds its result.
+  /// Runs fn(args...) in a worker; the future holds its result or error (Python's
+  /// apply_async()). Throws what process_pool_executor::submit() throws.
   template <class F, class... Args>
   auto apply_async(F&& fn, Args&&... args) {
     return executor_.submit(std::forward<F>(fn), std::forward<Args>(args)...);
   }
 
   /// fn applied to every input, results in input order, as a vector (blocks until all are
-  /// done). `chunksize` 0 picks Python's: about len / (4 * processes).
+  /// done; Python's map()). `chunksize` 0 picks Python's: about len / (4 * processes). Throws
+  /// the first failed chunk's error (remote_error, worker_died, ...), and what submit() throws.
   template <class F, class Range>
   auto map(F fn, Range&& inputs, std::size_t chunksize = 0) {
     const std::size_t chunk = pick_chunksize(inputs, chunksize);
@@ -57,28 +61,34 @@ class pool {
     return out;
   }
   /// fn(args...) for each tuple of args (Python's starmap), results in order, as a vector.
+  /// Throws as map() does.
   template <class F, class Range>
   auto starmap(F fn, Range&& inputs, std::size_t chunksize = 0) {
     return map(detail::star<F>{fn}, std::forward<Range>(inputs), chunksize);
   }
-  /// Lazy map: results in input order as they are consumed.
+  /// Lazy map (Python's imap): results in input order as they are consumed; reaching a failed
+  /// item rethrows its error.
   template <class F, class Range>
   auto imap(F fn, Range&& inputs, std::size_t chunksize = 1) {
     return executor_.map(fn, std::forward<Range>(inputs), {.chunksize = chunksize});
   }
-  /// Lazy map: results in completion order.
+  /// Lazy map (Python's imap_unordered): results in completion order; reaching a failed item
+  /// rethrows its error.
   template <class F, class Range>
   auto imap_unordered(F fn, Range&& inputs, std::size_t chunksize = 1) {
     return executor_.map_unordered(fn, std::forward<Range>(inputs), {.chunksize = chunksize});
   }
 
-  /// No more work may be submitted; queued work still runs.
+  /// No more work may be submitted; queued work still runs (Python's close()). Never throws.
   void close() noexcept { executor_.shutdown(false); }
-  /// Stops the workers now; running tasks fail with worker_died, queued ones are cancelled.
+  /// Stops the workers now (Python's terminate()); running tasks fail with worker_died, queued
+  /// ones are cancelled. Never throws.
   void terminate() noexcept { executor_.terminate_workers(); }
-  /// Waits for the workers to finish (after close() or terminate()).
+  /// Waits for the workers to finish (after close() or terminate(); Python's join()). Never
+  /// throws.
   void join() noexcept { executor_.shutdown(true); }
 
+  /// The process_pool_executor underneath. Never throws.
   process_pool_executor& executor() noexcept { return executor_; }
 
  private:

@@ -28,25 +28,33 @@ namespace braid::multiprocessing {
 /// daemonic children when the parent exits).
 class process {
  public:
+  /// A process that will run `target(args...)` (Python's Process(target, args)); not started.
+  /// Throws what serialising an argument throws.
   template <class F, class... Args>
   explicit process(F&& target, Args&&... args)
       : call_(std::forward<F>(target), std::forward<Args>(args)...) {}
+  /// Takes over `other`'s child, leaving `other` unstarted. Never throws.
   process(process&& other) noexcept;
+  /// Ends this object's child as the destructor does, then takes over `other`'s. Never throws.
   process& operator=(process&& other) noexcept;
+  /// Joins a started child (kills it if `daemon`). Never throws.
   ~process();
 
-  /// Starts the child. Throws futures::invalid_state_error if already started; transfer_error
-  /// (nothing started) if the call carries more than 64 descriptors; braid::os_error if the
-  /// process cannot be started.
+  /// Starts the child (Python's start()). Throws invalid_state_error if already started;
+  /// transfer_error (nothing started) if the call carries more than 64 descriptors; braid::os_error
+  /// if the process cannot be started.
   void start();
-  /// Waits for the child to end. Throws invalid_state_error if it was not started.
+  /// Waits for the child to end (Python's join()). Throws invalid_state_error if it was not
+  /// started.
   void join();
-  /// Waits at most `timeout`; returns true if the child has ended.
+  /// Waits at most `timeout` (Python's join(timeout)); returns true if the child has ended.
+  /// Throws invalid_state_error if it was not started.
   bool join(std::chrono::nanoseconds timeout);
-  /// True between start() and the child's end.
+  /// True between start() and the child's end (Python's is_alive()). Never throws.
   bool is_alive();
-  /// Sends SIGTERM (terminate) or SIGKILL (kill) if the child is alive.
+  /// Sends SIGTERM if the child is alive (Python's terminate()). Never throws.
   void terminate();
+  /// Sends SIGKILL if the child is alive (Python's kill()). Never throws.
   void kill();
   /// The exit code once the child ended and was joined (or seen dead by is_alive): 0 success,
   /// 1 the target threw, -N killed by signal N, exitcode_unknown if the program ignores SIGCHLD

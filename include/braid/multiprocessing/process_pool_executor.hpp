@@ -152,15 +152,17 @@ class process_pool_executor {
   /// Shuts down, cancels queued work and stops every worker with SIGTERM (kill_workers: SIGKILL)
   /// at once; tasks that were running fail with worker_died. Returns once all are reaped.
   void terminate_workers() noexcept;
+  /// As terminate_workers(), with SIGKILL (Python 3.14's kill_workers()). Never throws.
   void kill_workers() noexcept;
 
-  /// How many tasks can run at once.
+  /// How many tasks can run at once (the max_workers given). Never throws.
   std::size_t max_workers() const noexcept;
   /// How many tasks a worker may hold at once (process_pool_options::max_in_flight_per_worker).
+  /// Never throws.
   std::size_t max_in_flight() const noexcept;
-  /// Process ids of the live workers (a snapshot).
+  /// Process ids of the live workers (a snapshot). Throws std::bad_alloc only.
   std::vector<int> worker_pids() const;
-  /// How many worker processes this pool has started so far.
+  /// How many worker processes this pool has started so far. Never throws.
   std::size_t workers_started() const noexcept;
 
  private:

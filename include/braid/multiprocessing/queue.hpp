@@ -30,7 +30,7 @@ class queue_core : public shared_object<queue_state> {
   queue_core(std::size_t maxsize, std::size_t capacity);
   explicit queue_core(empty_tag) {}
   /// False if the queue stayed full until the deadline (or `block` is false).
-  /// Throws queue_full... never; transfer_error if one message exceeds the capacity.
+  /// Throws transfer_error if one message exceeds the capacity.
   bool put(std::string_view bytes, bool block, deadline_type deadline);
   std::optional<std::string> get(bool block, deadline_type deadline);
   std::size_t qsize() const;
@@ -57,35 +57,56 @@ struct queue_options {
 template <class T>
 class queue {
  public:
+  /// A new empty queue in its own shared-memory block. Throws os_error if shared memory is
+  /// unavailable.
   explicit queue(queue_options options = {}) : core_(options.maxsize, options.capacity) {
     detail::check_sendable<T>();
   }
+  /// An empty queue object, to be loaded from another process's.
   explicit queue(detail::empty_tag tag) : core_(tag) {}
 
-  /// Adds an item. Throws what its serialisation throws; queue_full if the queue stays full
-  /// (`block` false, or the timeout passes); transfer_error if the item alone is larger than the
-  /// capacity.
-  void put(const T& item, bool block = true, std::optional<std::chrono::nanoseconds> timeout = {}) {
-    const std::string bytes = detail::encode_value(item);
-    if (!core_.put(bytes, block, detail::deadline_after(timeout))) {
-      throw queue_full("the queue is full");
-    }
+  /// Adds an item, waiting while the queue is full if `block` (Python's put(item, block)).
+  /// Throws what its serialisation throws (in the caller); queue_full if the queue is full and
+  /// `block` is false; transfer_error if the item alone is larger than the capacity.
+  void put(const T& item, bool block = true) { put_until(item, block, std::nullopt); }
+  /// As put(item), waiting at most `timeout` (Python's put(item, timeout=...)). Throws
+  /// queue_full if the queue stayed full, and as put(item) does.
+  void put(const T& item, std::chrono::nanoseconds timeout) {
+    put_until(item, true, braid::detail::deadline_after(timeout));
   }
+  /// put(item, false) (Python's put_nowait()).
   void put_nowait(const T& item) { put(item, false); }
-  /// Removes and returns the oldest item. Throws queue_empty if there is none in time.
-  T get(bool block = true, std::optional<std::chrono::nanoseconds> timeout = {}) {
-    auto bytes = core_.get(block, detail::deadline_after(timeout));
-    if (!bytes) throw queue_empty("the queue is empty");
+  /// As put_nowait(), returning false instead of throwing queue_full. Throws as put() does
+  /// otherwise.
+  bool try_put(const T& item) { return core_.put(detail::encode_value(item), false, std::nullopt); }
+
+  /// Removes and returns the oldest item, waiting for one if `block` (Python's get(block)).
+  /// Throws queue_empty if there is none and `block` is false; what decoding throws.
+  T get(bool block = true) { return get_until(block, std::nullopt); }
+  /// As get(), waiting at most `timeout` (Python's get(timeout=...)). Throws queue_empty if the
+  /// queue stayed empty.
+  T get(std::chrono::nanoseconds timeout) {
+    return get_until(true, braid::detail::deadline_after(timeout));
+  }
+  /// get(false) (Python's get_nowait()).
+  T get_nowait() { return get(false); }
+  /// As get_nowait(), returning std::nullopt instead of throwing queue_empty.
+  std::optional<T> try_get() {
+    auto bytes = core_.get(false, std::nullopt);
+    if (!bytes) return std::nullopt;
     return detail::decode_value<T>(*bytes);
   }
-  T get_nowait() { return get(false); }
+  /// The number of items queued now (a snapshot; Python's qsize()).
   std::size_t qsize() const { return core_.qsize(); }
+  /// Whether the queue is empty now (a snapshot).
   bool empty() const { return qsize() == 0; }
 
+  /// Serialisation (cereal) for travel to another process, by its shared-memory name.
   template <class A>
   void save(A& ar) const {
     core_.save(ar);
   }
+  /// The other half of save(): attaches to what save() wrote.
   template <class A>
   void load(A& ar) {
     core_.load(ar);
@@ -93,6 +114,17 @@ class queue {
 
  protected:
   detail::queue_core core_;
+
+ private:
+  void put_until(const T& item, bool block, detail::deadline_type deadline) {
+    const std::string bytes = detail::encode_value(item);
+    if (!core_.put(bytes, block, deadline)) throw queue_full("the queue is full");
+  }
+  T get_until(bool block, detail::deadline_type deadline) {
+    auto bytes = core_.get(block, deadline);
+    if (!bytes) throw queue_empty("the queue is empty");
+    return detail::decode_value<T>(*bytes);
+  }
 };
 
 /// Python's SimpleQueue: put, get, empty.
@@ -108,10 +140,11 @@ template <class T>
 class joinable_queue : public queue<T> {
  public:
   using queue<T>::queue;
-  /// Marks one item taken with get() as processed. Throws futures::invalid_state_error if
+  /// Marks one item taken with get() as processed. Throws invalid_state_error if
   /// called more often than items were put.
   void task_done() { this->core_.task_done(); }
-  /// Waits until every item put has been marked done; false on timeout.
+  /// Waits until every item put has been marked done (Python's join()); with a `timeout`, a
+  /// braid extension, false if it passed first.
   bool join(std::optional<std::chrono::nanoseconds> timeout = {}) {
     return this->core_.join(detail::deadline_after(timeout));
   }

@@ -18,33 +18,46 @@ namespace braid::multiprocessing {
 /// Move-only. Not thread-safe as an object; the memory itself is whatever you make of it.
 class shared_memory {
  public:
+  /// No block. Never throws.
   shared_memory() = default;
   /// Creates a new block of `size` bytes, zero-filled. An empty `name` picks a unique one
-  /// ("braid-..."). Throws braid::os_error (code EEXIST if the name is taken).
+  /// ("braid-..."). Python's SharedMemory(name, create=True, size). Throws braid::os_error (code
+  /// EEXIST if the name is taken). Thread-safe.
   static shared_memory create(std::size_t size, std::string name = {});
-  /// Maps an existing block. Throws braid::os_error (code ENOENT if there is none).
+  /// Maps an existing block (Python's SharedMemory(name)). Throws braid::os_error (code ENOENT if
+  /// there is none). Thread-safe.
   static shared_memory attach(std::string name);
 
+  /// Takes over `other`'s mapping and ownership. Never throws.
   shared_memory(shared_memory&& other) noexcept { swap(other); }
+  /// Releases this block (as the destructor does), then takes over `other`'s. Never throws.
   shared_memory& operator=(shared_memory&& other) noexcept {
     shared_memory(std::move(other)).swap(*this);
     return *this;
   }
+  /// Unmaps the block and, for its owner, unlinks the name (Python's close() + unlink()). Never
+  /// throws.
   ~shared_memory();
 
+  /// The mapped bytes (Python's buf). Never throws.
   std::byte* data() const noexcept { return data_; }
+  /// The mapping's size in bytes (Python's size). Never throws.
   std::size_t size() const noexcept { return size_; }
-  /// The name, without the leading '/', as attach() takes it.
+  /// The name, without the leading '/', as attach() takes it (Python's name). Never throws.
   const std::string& name() const noexcept { return name_; }
-  /// True for the creator, until unlink().
+  /// True for the creator, until unlink(). Never throws.
   bool owner() const noexcept { return owner_; }
-  /// Removes the name now (creator only; a no-op otherwise). The memory stays mapped.
+  /// Removes the name now (Python's unlink(); creator only, a no-op otherwise). The memory stays
+  /// mapped. Never throws.
   void unlink() noexcept;
 
+  /// Serialisation (cereal) for travel to another process, by name; load() attaches, throwing
+  /// os_error as attach() does.
   template <class A>
   void save(A& ar) const {
     ar(name_);
   }
+  /// The other half of save(): attaches to what save() wrote.
   template <class A>
   void load(A& ar) {
     std::string n;
