@@ -113,6 +113,10 @@ bool detail::post_if_open(remote_queue& q, runnable& r) noexcept {
   return true;
 }
 
+void event_loop::throw_closed() {
+  throw event_loop_error("the event loop is closed");
+}
+
 void event_loop::post_threadsafe_checked(detail::runnable& r) {
   if (!detail::post_if_open(*impl_->remote, r)) {
     auto& cb = static_cast<detail::callback_base&>(r);

@@ -164,10 +164,12 @@ class event_loop {
 
   /// Runs `fn()` on the next iteration, after what is already ready (Python's call_soon).
   /// Exceptions thrown by `fn` go to braid::threading's excepthook ("event loop callback").
-  /// Throws std::bad_alloc, what copying or moving `fn` throws. Loop-thread only. Unlike Python,
-  /// a closed loop is not detected: the callback then never runs (see call_soon_threadsafe).
+  /// Throws event_loop_error if the loop is closed (as Python's RuntimeError; nothing is
+  /// scheduled and `fn` is neither copied nor moved), std::bad_alloc, what copying or moving
+  /// `fn` throws. Loop-thread only.
   template <class F>
   callback_handle call_soon(F&& fn) {
+    throw_if_closed();
     auto* cb = make_callback(std::forward<F>(fn));
     cb->retain();
     push_ready(*cb);
@@ -180,9 +182,11 @@ class event_loop {
   callback_handle call_later(std::chrono::duration<Rep, Period> delay, F&& fn) {
     return call_at(detail::add_delay(time(), delay), std::forward<F>(fn));
   }
-  /// Runs `fn()` at `when` on the loop's clock (Python's call_at). As call_soon otherwise.
+  /// Runs `fn()` at `when` on the loop's clock (Python's call_at). As call_soon otherwise
+  /// (event_loop_error on a closed loop).
   template <class F>
   callback_handle call_at(time_point when, F&& fn) {
+    throw_if_closed();
     auto* cb = make_callback(std::forward<F>(fn));
     cb->deadline = when;
     cb->retain();
@@ -332,6 +336,11 @@ class event_loop {
     return new detail::callback<std::decay_t<F>>(*this, std::forward<F>(fn));
   }
   void post_threadsafe_checked(detail::runnable& r);
+  /// Throws event_loop_error("the event loop is closed") once close() finished.
+  void throw_if_closed() const {
+    if (closed_) throw_closed();
+  }
+  [[noreturn]] static void throw_closed();
   void check_slow(std::int64_t start_ns, const detail::task_base* t) noexcept;
   void run_ready_batch() noexcept;
   void fire_due_timers() noexcept;
