@@ -183,15 +183,17 @@ class event_loop {
     return call_at(detail::add_delay(time(), delay), std::forward<F>(fn));
   }
   /// Runs `fn()` at `when` on the loop's clock (Python's call_at). As call_soon otherwise
-  /// (event_loop_error on a closed loop).
+  /// (event_loop_error on a closed loop); if adding the timer throws std::bad_alloc, nothing is
+  /// scheduled and the callback is freed.
   template <class F>
   callback_handle call_at(time_point when, F&& fn) {
     throw_if_closed();
     auto* cb = make_callback(std::forward<F>(fn));
     cb->deadline = when;
-    cb->retain();
+    callback_handle handle(cb);  // frees the callback if add_timer throws
     add_timer(*cb);
-    return callback_handle(cb);
+    cb->retain();  // the heap's reference, taken only once the heap holds it
+    return handle;
   }
   /// Runs `fn()` on the loop's thread soon; wakes the loop if it waits (Python's
   /// call_soon_threadsafe). Thread-safe (the loop must not be destroyed before the call starts;
