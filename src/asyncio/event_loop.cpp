@@ -113,6 +113,12 @@ bool detail::post_if_open(remote_queue& q, runnable& r) noexcept {
   return true;
 }
 
+detail::task_base& detail::running_task_or_throw(const char* what) {
+  task_base* t = loop_access::running_task(event_loop::running());
+  if (t == nullptr) throw event_loop_error(std::string(what) + " outside a task");
+  return *t;
+}
+
 void event_loop::throw_closed() {
   throw event_loop_error("the event loop is closed");
 }

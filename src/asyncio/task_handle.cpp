@@ -13,8 +13,8 @@ void throw_empty_handle() {
   throw invalid_state_error("the task handle is empty");
 }
 
-bool join_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  self_ = detail::loop_access::running_task(target_->loop());
+bool join_operation::await_suspend(std::coroutine_handle<> h) {
+  self_ = &detail::running_task_or_throw("awaiting a task");
   if (!self_->suspend(*this, h)) {
     // A cancellation was pending (and is consumed now). Treat it as one arriving during the
     // wait (bpo-34872): a shielded wait just ends; otherwise the awaited task is cancelled too

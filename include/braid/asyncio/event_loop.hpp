@@ -396,6 +396,12 @@ struct loop_access {
   static void run_until(event_loop& l, bool (*done)(void*), void* arg) { l.run_until(done, arg); }
   static loop_impl& impl(event_loop& l) noexcept { return *l.impl_; }
 };
+
+/// The task running on this thread's loop, for an awaitable about to suspend it: every braid
+/// awaitable that parks a task calls this first. Throws event_loop_error if no loop runs on
+/// this thread, or "<what> outside a task" if the caller is not inside a task (a coroutine
+/// resumed by a plain callback, say). Loop-thread only.
+task_base& running_task_or_throw(const char* what);
 }  // namespace detail
 
 inline void detail::task_base::schedule() noexcept {

@@ -34,7 +34,8 @@ class join_operation final : public wait_node, public waiter {
     if (linked()) target_->done_waiters().erase(*this);
   }
   bool await_ready() const noexcept { return target_->done(); }
-  bool await_suspend(std::coroutine_handle<> h) noexcept;
+  /// Throws event_loop_error outside a task (nothing is registered then).
+  bool await_suspend(std::coroutine_handle<> h);
   /// Throws cancelled_error if the wait was cancelled; otherwise marks the result observed.
   void await_resume();
   void wake() noexcept override { self_->wake(); }
@@ -100,7 +101,8 @@ class task_ref {
   std::string created_at() const;
 
   /// Awaiting a task_ref waits for the task to finish without taking its result or its error,
-  /// and marks it observed. Throws cancelled_error only.
+  /// and marks it observed. Throws cancelled_error; event_loop_error if it must wait outside a
+  /// task.
   /// **Cancel safety**: as task_handle's co_await: cancelling the awaiting task cancels the
   /// awaited one and waits for it to finish before throwing cancelled_error.
   detail::join_operation operator co_await() const noexcept {
@@ -159,7 +161,7 @@ class task_handle : public task_ref {
     detail::promise<T>* p;
     bool move;
     bool await_ready() const noexcept { return op.await_ready(); }
-    bool await_suspend(std::coroutine_handle<> h) noexcept { return op.await_suspend(h); }
+    bool await_suspend(std::coroutine_handle<> h) { return op.await_suspend(h); }
     T await_resume() {
       op.await_resume();
       if constexpr (std::is_void_v<T>) {
@@ -173,7 +175,8 @@ class task_handle : public task_ref {
   /// Waits for the task and returns its value or rethrows its error (moving the value out when
   /// the handle is an rvalue). Cancelling the awaiting task (before or during the wait) cancels
   /// this one too and, once it finished, throws cancelled_error in the awaiting task. Never
-  /// blocks the thread. Loop-thread only; the handle must not be empty.
+  /// blocks the thread. Throws event_loop_error if it must wait outside a task. Loop-thread only;
+  /// the handle must not be empty.
   /// **Cancel safety**: not cancel-safe for the result: the awaited task is cancelled too, and
   /// whatever it would have returned is lost (use shield() to keep it running).
   awaiter operator co_await() const& noexcept { return make_awaiter(false); }
