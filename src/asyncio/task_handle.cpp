@@ -10,7 +10,7 @@ void throw_not_done() {
   throw invalid_state_error("the task is not done");
 }
 void throw_empty_handle() {
-  throw invalid_state_error("the task handle is empty");
+  throw invalid_state_error("empty task handle");
 }
 
 bool join_operation::await_suspend(std::coroutine_handle<> h) {

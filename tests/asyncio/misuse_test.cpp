@@ -1,5 +1,5 @@
-// Misuse gets a clear, typed error, never a crash, hang or leak: scheduling on a closed loop, and
-// awaiting braid's awaitables on a loop thread outside a task.
+// Misuse gets a clear, typed error, never a crash, hang or leak: scheduling on a closed loop,
+// awaiting braid's awaitables on a loop thread outside a task, and using an empty task handle.
 #include <gtest/gtest.h>
 
 #include <coroutine>
@@ -285,6 +285,96 @@ TEST(OutsideATask, BarrierWaitThrows) {
   virtual_clock clock;
   run(barrier_from_a_callback(out), {.clock = &clock});
   expect_outside_a_task(out);
+}
+
+// --- an empty task handle --------------------------------------------------------------------
+
+template <class F>
+void expect_empty_handle_error(F f) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception";
+  } catch (const invalid_state_error& e) {
+    EXPECT_STREQ(e.what(), "empty task handle");
+  }
+}
+
+TEST(EmptyHandle, QueriesThrowInvalidStateError) {
+  task_handle<int> h;
+  expect_empty_handle_error([&] { (void)h.cancelling(); });
+  expect_empty_handle_error([&] { (void)h.uncancel(); });
+  expect_empty_handle_error([&] { (void)h.done(); });
+  expect_empty_handle_error([&] { (void)h.cancelled(); });
+  expect_empty_handle_error([&] { (void)h.id(); });
+  expect_empty_handle_error([&] { (void)h.name(); });
+  expect_empty_handle_error([&] { h.set_name("x"); });
+  expect_empty_handle_error([&] { (void)h.exception(); });
+  expect_empty_handle_error([&] { (void)h.result(); });
+  expect_empty_handle_error([&] { (void)std::move(h).result(); });
+  task_ref r;
+  expect_empty_handle_error([&] { (void)r.done(); });
+  expect_empty_handle_error([&] { (void)r.id(); });
+}
+
+TEST(EmptyHandle, CancelReturnsFalse) {
+  task_handle<int> h;
+  EXPECT_FALSE(h.cancel());
+  task_ref r;
+  EXPECT_FALSE(r.cancel());
+}
+
+TEST(EmptyHandle, CreatedAtIsEmptyAndDetachIsHarmless) {
+  task_handle<int> h;
+  EXPECT_EQ(h.created_at(), "");
+  std::move(h).detach();
+  EXPECT_FALSE(h);
+}
+
+task<void> await_empty(bool& threw_handle, bool& threw_ref) {
+  task_handle<int> h;
+  try {
+    (void)co_await h;
+  } catch (const invalid_state_error&) {
+    threw_handle = true;
+  }
+  task_ref r;
+  try {
+    co_await r;
+  } catch (const invalid_state_error&) {
+    threw_ref = true;
+  }
+}
+
+TEST(EmptyHandle, AwaitingThrowsInvalidStateError) {
+  bool threw_handle = false;
+  bool threw_ref = false;
+  virtual_clock clock;
+  run(await_empty(threw_handle, threw_ref), {.clock = &clock});
+  EXPECT_TRUE(threw_handle);
+  EXPECT_TRUE(threw_ref);
+}
+
+task<int> seven() {
+  co_return 7;
+}
+
+task<void> moved_from(bool& threw) {
+  auto h = create_task(seven());
+  auto other = std::move(h);
+  try {
+    (void)h.done();  // NOLINT(bugprone-use-after-move): the point of the test
+  } catch (const invalid_state_error&) {
+    threw = true;
+  }
+  const int v = co_await other;
+  EXPECT_EQ(v, 7);
+}
+
+TEST(EmptyHandle, AMovedFromHandleIsEmpty) {
+  bool threw = false;
+  virtual_clock clock;
+  run(moved_from(threw), {.clock = &clock});
+  EXPECT_TRUE(threw);
 }
 
 }  // namespace
