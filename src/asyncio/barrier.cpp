@@ -15,8 +15,8 @@ struct barrier::operation final : detail::wait_node, detail::waiter {
   ~operation() { leave(); }
 
   bool await_ready() const noexcept { return false; }
-  bool await_suspend(std::coroutine_handle<> h) noexcept {
-    task = detail::loop_access::running_task(*event_loop::current());
+  bool await_suspend(std::coroutine_handle<> h) {
+    task = &detail::running_task_or_throw("barrier::wait");
     if (!task->suspend(*this, h)) {
       cancelled = true;
       return false;

@@ -8,6 +8,7 @@ namespace braid::asyncio {
 
 task<void> condition::wait() {
   if (!lock_->locked()) throw invalid_state_error("condition::wait() without holding the lock");
+  (void)detail::running_task_or_throw("condition::wait");  // before the lock is released
   lock_->release();
   bool notified = false;
   bool cancelled = false;

@@ -113,6 +113,16 @@ bool detail::post_if_open(remote_queue& q, runnable& r) noexcept {
   return true;
 }
 
+detail::task_base& detail::running_task_or_throw(const char* what) {
+  task_base* t = loop_access::running_task(event_loop::running());
+  if (t == nullptr) throw event_loop_error(std::string(what) + " outside a task");
+  return *t;
+}
+
+void event_loop::throw_closed() {
+  throw event_loop_error("the event loop is closed");
+}
+
 void event_loop::post_threadsafe_checked(detail::runnable& r) {
   if (!detail::post_if_open(*impl_->remote, r)) {
     auto& cb = static_cast<detail::callback_base&>(r);

@@ -10,9 +10,8 @@ fd_wait_operation::~fd_wait_operation() {
 }
 
 bool fd_wait_operation::await_suspend(std::coroutine_handle<> h) {
-  event_loop& loop = event_loop::running();
-  task_ = detail::loop_access::running_task(loop);
-  if (task_ == nullptr) throw event_loop_error("wait_readable/wait_writable outside a task");
+  task_ = &detail::running_task_or_throw("wait_readable/wait_writable");
+  event_loop& loop = task_->loop();
   detail::loop_access::watch_fd(loop, write_, *this);  // throws before anything is registered
   loop_ = &loop;
   if (!task_->suspend(*this, h)) {  // cancelled already: take the interest back

@@ -48,8 +48,8 @@ bool join_all_operation::await_ready() noexcept {
   return satisfied();
 }
 
-bool join_all_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  self_ = detail::loop_access::running_task(*event_loop::current());
+bool join_all_operation::await_suspend(std::coroutine_handle<> h) {
+  self_ = &detail::running_task_or_throw("gather/wait");
   if (!self_->suspend(*this, h)) {
     if (mode_ == join_mode::fail_fast || mode_ == join_mode::settle) {
       // Cancelled before waiting: cancel the tasks and wait for them all the same.
@@ -154,8 +154,8 @@ bool completion_queue::cancel() noexcept {
   return true;
 }
 
-bool completion_queue::take_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  task_base* self = detail::loop_access::running_task(*event_loop::current());
+bool completion_queue::take_operation::await_suspend(std::coroutine_handle<> h) {
+  task_base* self = &detail::running_task_or_throw("as_completed");
   q_->cancelled_ = false;
   if (q_->taken_ == q_->tasks_.size()) return false;  // await_resume throws
   if (!self->suspend(*q_, h)) {

@@ -14,8 +14,8 @@ sleep_operation::~sleep_operation() {
 }
 
 bool sleep_operation::await_suspend(std::coroutine_handle<> h) {
-  event_loop& loop = event_loop::running();
-  task_ = detail::loop_access::running_task(loop);
+  task_ = &detail::running_task_or_throw("sleep");
+  event_loop& loop = task_->loop();
   if (yield_) {
     if (!task_->suspend(*this, h)) {
       cancelled_ = true;

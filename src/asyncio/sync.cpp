@@ -6,8 +6,8 @@
 namespace braid::asyncio {
 
 namespace detail {
-bool park_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  task_ = detail::loop_access::running_task(*event_loop::current());
+bool park_operation::await_suspend(std::coroutine_handle<> h) {
+  task_ = &detail::running_task_or_throw("waiting on a lock, semaphore, event or queue");
   if (!task_->suspend(*this, h)) {
     cancelled_ = true;
     return false;

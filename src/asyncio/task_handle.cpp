@@ -10,11 +10,11 @@ void throw_not_done() {
   throw invalid_state_error("the task is not done");
 }
 void throw_empty_handle() {
-  throw invalid_state_error("the task handle is empty");
+  throw invalid_state_error("empty task handle");
 }
 
-bool join_operation::await_suspend(std::coroutine_handle<> h) noexcept {
-  self_ = detail::loop_access::running_task(target_->loop());
+bool join_operation::await_suspend(std::coroutine_handle<> h) {
+  self_ = &detail::running_task_or_throw("awaiting a task");
   if (!self_->suspend(*this, h)) {
     // A cancellation was pending (and is consumed now). Treat it as one arriving during the
     // wait (bpo-34872): a shielded wait just ends; otherwise the awaited task is cancelled too

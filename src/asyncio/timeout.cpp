@@ -13,9 +13,8 @@ time_point running_loop_time() {
 }
 
 deadline_timer::deadline_timer(std::optional<time_point> when) {
-  event_loop& loop = event_loop::running();
-  task_ = loop_access::running_task(loop);
-  if (!task_) throw event_loop_error("a timeout scope must be used inside a task");
+  task_ = &running_task_or_throw("a timeout scope");
+  event_loop& loop = task_->loop();
   cancelling_at_entry_ = task_->cancelling();
   if (when) {
     deadline = *when;

@@ -1,4 +1,4 @@
-// Allocation failures injected into create_task and task_group::create_task: each either
+// Allocation failures injected into create_task, task_group::create_task and call_at: each either
 // succeeds or throws std::bad_alloc leaving the loop as it was (strong exception safety): no task
 // registered, nothing leaked, and the loop still closes. And into run(): whatever fails, no file
 // descriptor is left open afterwards.
@@ -171,6 +171,48 @@ TEST(ExceptionSafety, TaskGroupCreateTaskIsStronglyExceptionSafe) {
     bool threw = false;
     run(group_create_with_failure(n, threw), {.clock = &clock, .handle_sigint = false});
     EXPECT_EQ(counted::alive, 0);
+  }
+}
+
+// Regression: call_at (and call_later through it) took the timer heap's reference to the
+// callback before adding it to the heap; when growing the heap threw, that reference was never
+// released and the callback (with what it captured) leaked.
+TEST(ExceptionSafety, CallAtAndCallLaterFreeTheCallbackWhenAddingTheTimerThrows) {
+  if (!fail_allocation::available()) GTEST_SKIP() << "operator new cannot be replaced here";
+  for (bool later : {false, true}) {
+    bool some_threw = false;
+    bool some_succeeded = false;
+    for (long n = 0; n < 4; ++n) {
+      SCOPED_TRACE(std::string(later ? "call_later" : "call_at") + ", allocation " +
+                   std::to_string(n) + " fails");
+      virtual_clock clock;
+      event_loop loop(clock);
+      callback_handle h;
+      bool threw = false;
+      {
+        auto fn = [c = counted()] {};
+        fail_allocation fail(n);
+        try {
+          h = later ? loop.call_later(1ms, fn) : loop.call_at(loop.time() + 1ms, fn);
+        } catch (const std::bad_alloc&) {
+          threw = true;
+        }
+      }
+      if (threw) {
+        some_threw = true;
+        EXPECT_EQ(loop.statistics().timers, 0u);
+        EXPECT_EQ(counted::alive, 0);  // the callback was freed
+      } else {
+        some_succeeded = true;
+        EXPECT_EQ(loop.statistics().timers, 1u);
+        EXPECT_EQ(counted::alive, 1);
+      }
+      h = callback_handle();
+      loop.close();
+      EXPECT_EQ(counted::alive, 0);
+    }
+    EXPECT_TRUE(some_threw);
+    EXPECT_TRUE(some_succeeded);
   }
 }
 

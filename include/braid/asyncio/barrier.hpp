@@ -30,7 +30,8 @@ class barrier {
   /// Waits until `parties` tasks are waiting, then returns this task's index, a distinct number
   /// from 0 to parties() - 1 in arrival order (the last to arrive gets parties() - 1 and does not
   /// suspend). Throws broken_barrier_error if the barrier is broken (abort()) or is reset while
-  /// this task waits; cancelled_error (Python's Barrier.wait()).
+  /// this task waits; cancelled_error (Python's Barrier.wait()); event_loop_error if it must
+  /// wait outside a task (a coroutine resumed by a plain callback).
   /// **Cancel safety**: cancel-safe: see the class comment. The last party does not suspend, so
   /// a cancellation pending then is delivered at its next suspension point.
   task<std::size_t> wait();

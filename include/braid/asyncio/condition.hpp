@@ -38,7 +38,8 @@ class condition {
 
   /// Releases the lock, waits until notified, and acquires the lock again before returning.
   /// (Python's Condition.wait()). Throws invalid_state_error if the lock is not held (Python
-  /// raises RuntimeError); cancelled_error.
+  /// raises RuntimeError); event_loop_error outside a task (the lock is then kept);
+  /// cancelled_error.
   /// **Cancel safety**: a cancelled wait leaves the queue, re-acquires the lock (waiting for it
   /// if needed, even though cancelled) and then throws cancelled_error; see the class comment.
   task<void> wait();

@@ -21,7 +21,8 @@ class event {
   /// throws.
   void clear() noexcept { flag_ = false; }
   /// Waits until the flag is set (Python's Event.wait()); returns at once, without suspending,
-  /// if it is set. Throws cancelled_error.
+  /// if it is set. Throws cancelled_error; event_loop_error if it must
+  /// wait outside a task (a coroutine resumed by a plain callback).
   /// **Cancel safety**: cancel-safe: a cancelled waiter leaves the queue; once woken by set() it
   /// returns normally (a cancellation then comes at its next suspension point).
   task<void> wait();

@@ -164,10 +164,12 @@ class event_loop {
 
   /// Runs `fn()` on the next iteration, after what is already ready (Python's call_soon).
   /// Exceptions thrown by `fn` go to braid::threading's excepthook ("event loop callback").
-  /// Throws std::bad_alloc, what copying or moving `fn` throws. Loop-thread only. Unlike Python,
-  /// a closed loop is not detected: the callback then never runs (see call_soon_threadsafe).
+  /// Throws event_loop_error if the loop is closed (as Python's RuntimeError; nothing is
+  /// scheduled and `fn` is neither copied nor moved), std::bad_alloc, what copying or moving
+  /// `fn` throws. Loop-thread only.
   template <class F>
   callback_handle call_soon(F&& fn) {
+    throw_if_closed();
     auto* cb = make_callback(std::forward<F>(fn));
     cb->retain();
     push_ready(*cb);
@@ -180,14 +182,18 @@ class event_loop {
   callback_handle call_later(std::chrono::duration<Rep, Period> delay, F&& fn) {
     return call_at(detail::add_delay(time(), delay), std::forward<F>(fn));
   }
-  /// Runs `fn()` at `when` on the loop's clock (Python's call_at). As call_soon otherwise.
+  /// Runs `fn()` at `when` on the loop's clock (Python's call_at). As call_soon otherwise
+  /// (event_loop_error on a closed loop); if adding the timer throws std::bad_alloc, nothing is
+  /// scheduled and the callback is freed.
   template <class F>
   callback_handle call_at(time_point when, F&& fn) {
+    throw_if_closed();
     auto* cb = make_callback(std::forward<F>(fn));
     cb->deadline = when;
-    cb->retain();
+    callback_handle handle(cb);  // frees the callback if add_timer throws
     add_timer(*cb);
-    return callback_handle(cb);
+    cb->retain();  // the heap's reference, taken only once the heap holds it
+    return handle;
   }
   /// Runs `fn()` on the loop's thread soon; wakes the loop if it waits (Python's
   /// call_soon_threadsafe). Thread-safe (the loop must not be destroyed before the call starts;
@@ -332,6 +338,11 @@ class event_loop {
     return new detail::callback<std::decay_t<F>>(*this, std::forward<F>(fn));
   }
   void post_threadsafe_checked(detail::runnable& r);
+  /// Throws event_loop_error("the event loop is closed") once close() finished.
+  void throw_if_closed() const {
+    if (closed_) throw_closed();
+  }
+  [[noreturn]] static void throw_closed();
   void check_slow(std::int64_t start_ns, const detail::task_base* t) noexcept;
   void run_ready_batch() noexcept;
   void fire_due_timers() noexcept;
@@ -385,6 +396,12 @@ struct loop_access {
   static void run_until(event_loop& l, bool (*done)(void*), void* arg) { l.run_until(done, arg); }
   static loop_impl& impl(event_loop& l) noexcept { return *l.impl_; }
 };
+
+/// The task running on this thread's loop, for an awaitable about to suspend it: every braid
+/// awaitable that parks a task calls this first. Throws event_loop_error if no loop runs on
+/// this thread, or "<what> outside a task" if the caller is not inside a task (a coroutine
+/// resumed by a plain callback, say). Loop-thread only.
+task_base& running_task_or_throw(const char* what);
 }  // namespace detail
 
 inline void detail::task_base::schedule() noexcept {

@@ -47,7 +47,7 @@ class fd_wait_operation final : public io_watch, public waiter {
 /// Closing `fd` while a task waits on it is allowed (the wait then ends only by cancellation, or
 /// by readiness if a dup keeps the file open); the loop never reports a stale readiness to a
 /// finished wait, and the fd number may be waited on again once reused.
-/// Throws event_loop_error outside a running loop; std::bad_alloc. Loop-thread only.
+/// Throws event_loop_error outside a running loop or a task; std::bad_alloc. Loop-thread only.
 inline detail::fd_wait_operation wait_readable(int fd) noexcept {
   return detail::fd_wait_operation(fd, false);
 }

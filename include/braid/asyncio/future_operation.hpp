@@ -43,9 +43,8 @@ class future_operation final : public detail::runnable,
 
   bool await_ready() const { return f_.done(); }
   bool await_suspend(std::coroutine_handle<> h) {
-    event_loop& loop = event_loop::running();
-    task_ = detail::loop_access::running_task(loop);
-    if (task_ == nullptr) throw event_loop_error("awaiting a future outside a task");
+    task_ = &detail::running_task_or_throw("awaiting a future");
+    event_loop& loop = task_->loop();
     if (!task_->suspend(*this, h)) {
       // A cancellation was pending (now consumed): act as cancel() would during the wait.
       cancelled_ = true;

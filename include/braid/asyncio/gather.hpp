@@ -154,12 +154,14 @@ using gather_arg_t = gather_arg<std::remove_cvref_t<A>>;
 /// argument order (void gives std::monostate). If one fails (or is cancelled), the others are
 /// cancelled and awaited, then the first failure is rethrown. Cancelling the awaiting task
 /// cancels them all, waits for them, and throws cancelled_error. Throws event_loop_error (when
-/// awaited) outside a running loop; std::bad_alloc; the first failure.
+/// awaited) outside a running loop or outside a task (before any coroutine starts);
+/// std::bad_alloc; the first failure.
 /// **Cancel safety**: not cancel-safe: every result is lost (the tasks are cancelled and waited
 /// for, so nothing runs on unseen). Loop-thread only.
 template <class... T>
 task<std::tuple<gather_value_t<T>...>> gather(task<T>... coros) {
-  auto& loop = event_loop::running();
+  // Checked before any task starts: outside a task nothing could wait for them.
+  auto& loop = detail::running_task_or_throw("gather").loop();
   std::tuple<task_handle<T>...> handles(loop.create_task(std::move(coros))...);
   const auto seq = std::index_sequence_for<T...>{};
   detail::join_all_operation join(detail::bases_of(handles, seq), detail::join_mode::fail_fast);
@@ -173,12 +175,13 @@ task<std::tuple<gather_value_t<T>...>> gather(task<T>... coros) {
 }
 
 /// As gather(), but errors (cancellation included) come back as outcome values and nothing is
-/// cancelled when one fails. Throws event_loop_error outside a running loop, std::bad_alloc,
-/// cancelled_error. **Cancel safety**: as gather(): cancelling the awaiting task still cancels
-/// them all, waits for them, and throws cancelled_error.
+/// cancelled when one fails. Throws event_loop_error outside a running loop or a task,
+/// std::bad_alloc, cancelled_error. **Cancel safety**: as gather(): cancelling the awaiting task
+/// still cancels them all, waits for them, and throws cancelled_error.
 template <class... T>
 task<std::tuple<outcome<T>...>> gather(return_exceptions_t, task<T>... coros) {
-  auto& loop = event_loop::running();
+  // Checked before any task starts: outside a task nothing could wait for them.
+  auto& loop = detail::running_task_or_throw("gather").loop();
   std::tuple<task_handle<T>...> handles(loop.create_task(std::move(coros))...);
   const auto seq = std::index_sequence_for<T...>{};
   detail::join_all_operation join(detail::bases_of(handles, seq), detail::join_mode::settle);
@@ -190,7 +193,8 @@ task<std::tuple<outcome<T>...>> gather(return_exceptions_t, task<T>... coros) {
 /// cancel safety as gather(task<T>...).
 template <class T>
 task<std::vector<gather_value_t<T>>> gather(std::vector<task<T>> coros) {
-  auto& loop = event_loop::running();
+  // Checked before any task starts: outside a task nothing could wait for them.
+  auto& loop = detail::running_task_or_throw("gather").loop();
   std::vector<task_handle<T>> handles;
   handles.reserve(coros.size());
   std::vector<detail::task_base*> bases;
@@ -215,7 +219,8 @@ task<std::vector<gather_value_t<T>>> gather(std::vector<task<T>> coros) {
 /// task<T>...).
 template <class T>
 task<std::vector<outcome<T>>> gather(return_exceptions_t, std::vector<task<T>> coros) {
-  auto& loop = event_loop::running();
+  // Checked before any task starts: outside a task nothing could wait for them.
+  auto& loop = detail::running_task_or_throw("gather").loop();
   std::vector<task_handle<T>> handles;
   handles.reserve(coros.size());
   std::vector<detail::task_base*> bases;
@@ -235,7 +240,8 @@ task<std::vector<outcome<T>>> gather(return_exceptions_t, std::vector<task<T>> c
 /// (futures::future<T>): `co_await gather(handle, fut, coro())`. As gather(task<T>...): values
 /// in argument order; the first failure cancels the others (the tasks, and the futures whose
 /// work has not started), waits for them, and is rethrown. Handles and futures are taken by
-/// value (copy one to keep it). Throws event_loop_error outside a running loop.
+/// value (copy one to keep it). Throws event_loop_error outside a running loop, or when it must
+/// wait outside a task.
 /// **Cancel safety**: cancelling the awaiting task cancels every task and future gathered,
 /// waits for them, and throws cancelled_error; results are lost. Loop-thread only.
 template <class... A>

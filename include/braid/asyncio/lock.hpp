@@ -67,7 +67,9 @@ class lock {
   /// Whether some task holds the lock (Python's Lock.locked()). Never throws.
   bool locked() const noexcept { return locked_; }
   /// Waits for the lock (Python's Lock.acquire()). A free lock with no waiter is taken without
-  /// suspending (so a pending cancellation is not delivered here). Throws cancelled_error.
+  /// suspending (so a pending cancellation is not delivered here). Throws cancelled_error;
+  /// event_loop_error if it must
+  /// wait outside a task (a coroutine resumed by a plain callback).
   /// **Cancel safety**: cancel-safe: a waiter cancelled in the queue leaves it without the lock;
   /// a waiter already handed the lock keeps it and returns normally (cancelled_error then comes
   /// at its next suspension point), so the lock is never lost.
@@ -97,7 +99,9 @@ class semaphore {
   /// Units free now. Never throws.
   std::size_t value() const noexcept { return value_; }
   /// Takes a unit, waiting while none is free or others wait first (Python's acquire()); does
-  /// not suspend when a unit is free and nobody waits. Throws cancelled_error.
+  /// not suspend when a unit is free and nobody waits. Throws cancelled_error;
+  /// event_loop_error if it must
+  /// wait outside a task (a coroutine resumed by a plain callback).
   /// **Cancel safety**: as lock::acquire(): a cancelled waiter takes no unit; one handed a unit
   /// keeps it.
   task<void> acquire();

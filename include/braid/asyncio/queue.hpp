@@ -72,7 +72,8 @@ class basic_queue {
   bool full() const noexcept { return maxsize_ != 0 && qsize() >= maxsize_; }
 
   /// Adds an item, waiting while the queue is full (Python's put()); does not suspend when there
-  /// is room. Throws queue_shut_down after shutdown(), cancelled_error, as put_nowait().
+  /// is room. Throws queue_shut_down after shutdown(), cancelled_error, as put_nowait();
+  /// event_loop_error if it must wait outside a task.
   /// **Cancel safety**: a cancelled put adds nothing, but `item` (moved into the call) is
   /// destroyed with it: keep a copy if it must not be lost.
   task<void> put(T item) {
@@ -94,7 +95,7 @@ class basic_queue {
   }
   /// Removes an item, waiting while the queue is empty (Python's get()); does not suspend when
   /// an item is there. Throws queue_shut_down if the queue is shut down and empty;
-  /// cancelled_error.
+  /// cancelled_error; event_loop_error if it must wait outside a task.
   /// **Cancel safety**: cancel-safe: a cancelled get takes nothing, and a get that was woken for
   /// an item takes it even if cancelled meanwhile (the cancellation then comes at the next
   /// suspension point), so no item is ever lost.
@@ -126,7 +127,8 @@ class basic_queue {
   }
   /// Waits until every item put has been marked task_done (items dropped by an immediate
   /// shutdown count as done; items taken before it still need their task_done) (Python's
-  /// join()); does not suspend if none is unfinished. Throws cancelled_error.
+  /// join()); does not suspend if none is unfinished. Throws cancelled_error; event_loop_error
+  /// if it must wait outside a task.
   /// **Cancel safety**: cancel-safe: a cancelled join() throws cancelled_error and changes
   /// nothing.
   task<void> join() {

@@ -39,7 +39,8 @@ time_point loop_time();
 /// or less yields once: every task and callback already ready runs first (Python's sleep(0)).
 /// Any duration type; clamped, so seconds::max() means practically never.
 /// Throws event_loop_error outside a running loop (at the call for a positive delay, else when
-/// awaited), std::bad_alloc, cancelled_error. Await it from a task. Loop-thread only.
+/// awaited) or when awaited outside a task, std::bad_alloc, cancelled_error. Await it from a
+/// task. Loop-thread only.
 /// **Cancel safety**: cancel-safe: cancelling removes the timer and throws cancelled_error.
 template <class Rep, class Period>
 detail::sleep_operation sleep(std::chrono::duration<Rep, Period> delay) {
@@ -48,7 +49,7 @@ detail::sleep_operation sleep(std::chrono::duration<Rep, Period> delay) {
 }
 
 /// Suspends the calling task until `when` on its loop's clock (a past `when` waits for the next
-/// iteration's timers). Throws event_loop_error when awaited outside a running loop,
+/// iteration's timers). Throws event_loop_error when awaited outside a running loop or a task,
 /// std::bad_alloc, cancelled_error. Cancel safety as sleep().
 inline detail::sleep_operation sleep_until(time_point when) {
   return detail::sleep_operation(when, false);

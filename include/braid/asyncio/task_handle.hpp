@@ -34,7 +34,8 @@ class join_operation final : public wait_node, public waiter {
     if (linked()) target_->done_waiters().erase(*this);
   }
   bool await_ready() const noexcept { return target_->done(); }
-  bool await_suspend(std::coroutine_handle<> h) noexcept;
+  /// Throws event_loop_error outside a task (nothing is registered then).
+  bool await_suspend(std::coroutine_handle<> h);
   /// Throws cancelled_error if the wait was cancelled; otherwise marks the result observed.
   void await_resume();
   void wake() noexcept override { self_->wake(); }
@@ -49,9 +50,9 @@ class join_operation final : public wait_node, public waiter {
 }  // namespace detail
 
 /// An untyped reference to a task: what current_task() and all_tasks() return. Copyable; copying
-/// and destroying never throw. Every member but operator bool, ==, base() and created_at()
-/// requires a non-empty reference (an empty one is undefined behaviour, except where it says it
-/// throws).
+/// and destroying never throw. An empty reference (default-constructed or moved-from) refers to
+/// no task: operator bool, ==, base(), created_at() and cancel() are fine on it, every other
+/// member throws invalid_state_error("empty task handle").
 class task_ref {
  public:
   task_ref() noexcept = default;
@@ -74,22 +75,30 @@ class task_ref {
 
   /// Requests cancellation (Python's Task.cancel): cancelled_error is delivered at the task's
   /// next suspension point; a task that never started never runs. Returns false if the task is
-  /// done. Requests are counted (cancelling()). Never throws.
-  bool cancel() const noexcept { return checked().cancel(); }
-  /// How many cancellation requests are pending (Python's cancelling()). Never throws.
-  unsigned cancelling() const noexcept { return checked().cancelling(); }
+  /// done, and on an empty reference (there is nothing to cancel, as callback_handle::cancel()).
+  /// Requests are counted (cancelling()). Never throws.
+  bool cancel() const noexcept { return t_ != nullptr && t_->cancel(); }
+  /// How many cancellation requests are pending (Python's cancelling()). Throws
+  /// invalid_state_error if the reference is empty.
+  unsigned cancelling() const { return checked().cancelling(); }
   /// Withdraws one cancellation request; returns how many remain (Python's uncancel()). When
-  /// none remain, a request not delivered yet is dropped. Never throws.
-  unsigned uncancel() const noexcept { return checked().uncancel(); }
-  /// True once the task finished, however (Python's done()). Never throws.
-  bool done() const noexcept { return checked().done(); }
-  /// True if the task finished by cancelled_error (Python's cancelled()). Never throws.
-  bool cancelled() const noexcept { return checked().cancelled(); }
-  /// Unique per loop, counting from 1; names default to "Task-<id>". Never throws.
-  std::uint64_t id() const noexcept { return checked().id(); }
-  /// The task's name (Python's get_name()). Throws std::bad_alloc.
+  /// none remain, a request not delivered yet is dropped. Throws invalid_state_error if the
+  /// reference is empty.
+  unsigned uncancel() const { return checked().uncancel(); }
+  /// True once the task finished, however (Python's done()). Throws invalid_state_error if the
+  /// reference is empty (neither answer would be true of no task).
+  bool done() const { return checked().done(); }
+  /// True if the task finished by cancelled_error (Python's cancelled()). Throws
+  /// invalid_state_error if the reference is empty.
+  bool cancelled() const { return checked().cancelled(); }
+  /// Unique per loop, counting from 1; names default to "Task-<id>". Throws
+  /// invalid_state_error if the reference is empty.
+  std::uint64_t id() const { return checked().id(); }
+  /// The task's name (Python's get_name()). Throws invalid_state_error if the reference is
+  /// empty; std::bad_alloc.
   std::string name() const { return checked().name(); }
-  /// Renames the task (Python's set_name()). Throws std::bad_alloc.
+  /// Renames the task (Python's set_name()). Throws invalid_state_error if the reference is
+  /// empty; std::bad_alloc.
   void set_name(std::string name) const { checked().set_name(std::move(name)); }
   /// The task's error once done (null if it succeeded), marking it observed. Throws
   /// invalid_state_error if not done or empty, cancelled_error if it was cancelled (Python's
@@ -100,10 +109,11 @@ class task_ref {
   std::string created_at() const;
 
   /// Awaiting a task_ref waits for the task to finish without taking its result or its error,
-  /// and marks it observed. Throws cancelled_error only.
+  /// and marks it observed. Throws invalid_state_error if the reference is empty (when
+  /// awaited); cancelled_error; event_loop_error if it must wait outside a task.
   /// **Cancel safety**: as task_handle's co_await: cancelling the awaiting task cancels the
   /// awaited one and waits for it to finish before throwing cancelled_error.
-  detail::join_operation operator co_await() const noexcept {
+  detail::join_operation operator co_await() const {
     return detail::join_operation(checked(), false);
   }
 
@@ -111,7 +121,11 @@ class task_ref {
   detail::task_base* base() const noexcept { return t_; }
 
  protected:
-  detail::task_base& checked() const noexcept { return *t_; }
+  /// The task; throws invalid_state_error("empty task handle") if there is none.
+  detail::task_base& checked() const {
+    if (!t_) detail::throw_empty_handle();
+    return *t_;
+  }
   void adopt(detail::task_base* t) noexcept { t_ = t; }
   detail::task_base* t_ = nullptr;
 };
@@ -159,7 +173,7 @@ class task_handle : public task_ref {
     detail::promise<T>* p;
     bool move;
     bool await_ready() const noexcept { return op.await_ready(); }
-    bool await_suspend(std::coroutine_handle<> h) noexcept { return op.await_suspend(h); }
+    bool await_suspend(std::coroutine_handle<> h) { return op.await_suspend(h); }
     T await_resume() {
       op.await_resume();
       if constexpr (std::is_void_v<T>) {
@@ -173,14 +187,15 @@ class task_handle : public task_ref {
   /// Waits for the task and returns its value or rethrows its error (moving the value out when
   /// the handle is an rvalue). Cancelling the awaiting task (before or during the wait) cancels
   /// this one too and, once it finished, throws cancelled_error in the awaiting task. Never
-  /// blocks the thread. Loop-thread only; the handle must not be empty.
+  /// blocks the thread. Throws invalid_state_error if the handle is empty (when awaited),
+  /// event_loop_error if it must wait outside a task. Loop-thread only.
   /// **Cancel safety**: not cancel-safe for the result: the awaited task is cancelled too, and
   /// whatever it would have returned is lost (use shield() to keep it running).
-  awaiter operator co_await() const& noexcept { return make_awaiter(false); }
-  awaiter operator co_await() && noexcept { return make_awaiter(true); }
+  awaiter operator co_await() const& { return make_awaiter(false); }
+  awaiter operator co_await() && { return make_awaiter(true); }
 
  private:
-  awaiter make_awaiter(bool move) const noexcept {
+  awaiter make_awaiter(bool move) const {
     return awaiter{detail::join_operation(checked(), false), &promise(), move};
   }
   detail::promise<T>& promise() const noexcept {

@@ -31,7 +31,8 @@ struct wait_result {
 
 /// Waits until `when` is met or `timeout` passes, and splits `tasks` into done and pending, each
 /// in input order. Never cancels the tasks and never throws their errors (Python's wait).
-/// Throws event_loop_error outside a running loop, std::bad_alloc, cancelled_error.
+/// Throws event_loop_error outside a running loop, or when it must wait outside a task;
+/// std::bad_alloc, cancelled_error.
 /// **Cancel safety**: cancel-safe: cancelling the awaiting task stops the wait at once
 /// (cancelled_error); the tasks run on, and the handles are dropped with the call (keep copies
 /// to reach them). Loop-thread only.
@@ -92,7 +93,7 @@ class as_completed {
   std::size_t size() const noexcept { return queue_->remaining(); }
 
   /// The next task to finish (await it, or read result(), for its value). Throws
-  /// invalid_state_error if none remain.
+  /// invalid_state_error if none remain, event_loop_error if it must wait outside a task.
   /// **Cancel safety**: cancelling the awaiting task stops the wait and throws cancelled_error;
   /// no task is taken (the next call returns it), and the tasks run on.
   task<task_handle<T>> next() {

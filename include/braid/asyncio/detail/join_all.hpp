@@ -32,7 +32,7 @@ class join_all_operation final : public waiter, public timer_node {
   join_all_operation(const join_all_operation&) = delete;
 
   bool await_ready() noexcept;
-  bool await_suspend(std::coroutine_handle<> h) noexcept;
+  bool await_suspend(std::coroutine_handle<> h);  // event_loop_error outside a task
   /// Returns the index of the first task that failed (gather modes), or npos.
   std::size_t await_resume();
   bool cancel() noexcept override;
@@ -84,7 +84,7 @@ class completion_queue final : public waiter {
    public:
     explicit take_operation(completion_queue& q) noexcept : q_(&q) {}
     bool await_ready() const noexcept { return q_->taken_ < q_->order_.size(); }
-    bool await_suspend(std::coroutine_handle<> h) noexcept;
+    bool await_suspend(std::coroutine_handle<> h);  // event_loop_error outside a task
     std::size_t await_resume();
 
    private:

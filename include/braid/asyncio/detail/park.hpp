@@ -19,7 +19,8 @@ class park_operation final : public wait_node, public waiter {
     if (linked()) list_->erase(*this);
   }
   bool await_ready() const noexcept { return ready_; }
-  bool await_suspend(std::coroutine_handle<> h) noexcept;
+  /// Throws event_loop_error outside a task (nothing is registered then).
+  bool await_suspend(std::coroutine_handle<> h);
   void await_resume() const;  // throws cancelled_error if cancelled while parked
   void wake() noexcept override { task_->wake(); }
   bool cancel() noexcept override {
