@@ -433,6 +433,19 @@ struct process_pool_executor::impl {
     queue.clear();
   }
 
+  /// Watches a new worker's socket and process descriptor (one event each, re-armed as used)
+  /// and adds it to the pool. Under `mutex`.
+  void add_worker_locked(const worker_ptr& w) {
+    w->serial = next_serial++;
+    for (const bool pidfd : {false, true}) {
+      epoll_event ev{};
+      ev.events = EPOLLIN | EPOLLONESHOT;
+      ev.data.u64 = w->serial * 2 + (pidfd ? 1 : 0);
+      ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, pidfd ? w->pidfd : w->fd, &ev);
+    }
+    workers.push_back(w);
+  }
+
   void start_workers() {
     std::size_t wanted;
     {
@@ -451,14 +464,7 @@ struct process_pool_executor::impl {
         {
           std::lock_guard lock(mutex);
           if (w) {  // started: its death is handled like any other
-            w->serial = next_serial++;
-            for (const bool pidfd : {false, true}) {
-              epoll_event ev{};
-              ev.events = EPOLLIN | EPOLLONESHOT;
-              ev.data.u64 = w->serial * 2 + (pidfd ? 1 : 0);
-              ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, pidfd ? w->pidfd : w->fd, &ev);
-            }
-            workers.push_back(w);
+            add_worker_locked(w);
           }
           if (!workers.empty()) return;  // the others carry on
           reason = std::string("no worker process could be started: ") + e.what();
@@ -470,14 +476,7 @@ struct process_pool_executor::impl {
       bool gave;
       {
         std::lock_guard lock(mutex);
-        w->serial = next_serial++;
-        for (const bool pidfd : {false, true}) {
-          epoll_event ev{};
-          ev.events = EPOLLIN | EPOLLONESHOT;
-          ev.data.u64 = w->serial * 2 + (pidfd ? 1 : 0);
-          ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, pidfd ? w->pidfd : w->fd, &ev);
-        }
-        workers.push_back(w);
+        add_worker_locked(w);
         ++started;
         gave = fill(*w);
       }

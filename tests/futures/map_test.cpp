@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "braid/futures/thread_pool_executor.hpp"
+#include "busy_worker.hpp"
 
 namespace braid::futures {
 namespace {
@@ -157,20 +158,14 @@ TEST(MapUnordered, YieldsInCompletionOrder) {
 // waiting, so it was not cancelled and ran later.
 TEST(Map, TheItemThatTimesOutIsCancelled) {
   thread_pool_executor pool(1);
-  promise<void> release;
-  std::latch running(1);
-  auto busy = pool.submit([&running, gate = release.get_future()] {
-    running.count_down();
-    gate.wait();
-  });
-  running.wait();
+  test::busy_worker busy(pool);
   std::atomic<int> ran{0};
   {
     auto results = pool.map([&ran](int x) { return ran += x; }, std::vector<int>{1},
                             {.timeout = std::chrono::milliseconds(1)});
     EXPECT_THROW(results.begin(), timeout_error);
   }
-  release.set_result();
+  busy.release();
   pool.shutdown(true);
   EXPECT_EQ(ran.load(), 0);
 }

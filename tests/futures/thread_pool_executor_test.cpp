@@ -11,6 +11,7 @@
 
 #include "braid/futures/wait.hpp"
 #include "braid/threading/current_thread.hpp"
+#include "busy_worker.hpp"
 
 namespace braid::futures {
 namespace {
@@ -268,17 +269,11 @@ TEST(ThreadPoolExecutor, TheCallableAndArgumentsAreReleasedOnceTheTaskRan) {
 
 TEST(ThreadPoolExecutor, TheCallableOfACancelledTaskIsReleasedWhenItIsSkipped) {
   thread_pool_executor pool(1);
-  promise<void> release;
-  std::latch running(1);
-  auto busy = pool.submit([&running, gate = release.get_future()] {
-    running.count_down();
-    gate.wait();
-  });
-  running.wait();
+  test::busy_worker busy(pool);
   auto captured = std::make_shared<int>(1);
   auto victim = pool.submit([captured] { return *captured; });
   EXPECT_TRUE(victim.cancel());
-  release.set_result();
+  busy.release();
   pool.shutdown(true);
   EXPECT_EQ(captured.use_count(), 1);
 }
