@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <latch>
 #include <map>
@@ -64,7 +65,9 @@ int wait_for_file(std::string path) {
 }
 
 std::string temp_path(const std::string& tag) {
-  return "/tmp/braid-mp-test-" + std::to_string(::getpid()) + "-" + tag;
+  return (std::filesystem::temp_directory_path() /
+          ("braid-mp-test-" + std::to_string(::getpid()) + "-" + tag))
+      .string();
 }
 
 // Aborts once `path` exists.

@@ -11,8 +11,8 @@
 #include <string>
 #include <utility>
 
-#include "braid/multiprocessing/detail/empty_tag.hpp"
 #include "braid/detail/deadline.hpp"
+#include "braid/multiprocessing/detail/empty_tag.hpp"
 #include "braid/multiprocessing/shared_memory.hpp"
 
 namespace braid::multiprocessing::detail {
