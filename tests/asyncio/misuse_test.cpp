@@ -345,6 +345,35 @@ task<void> await_empty(bool& threw_handle, bool& threw_ref) {
   }
 }
 
+task<int> seven();
+
+// A vector of handles with an empty one in it: wait() and as_completed() followed its null
+// task before; they now refuse it as the handle's own members do.
+task<void> wait_on_empty(bool& wait_threw, bool& as_completed_threw) {
+  std::vector<task_handle<int>> handles(2);
+  handles[0] = create_task(seven());
+  try {
+    (void)co_await wait(handles);
+  } catch (const invalid_state_error&) {
+    wait_threw = true;
+  }
+  try {
+    as_completed<int> ac(handles);
+  } catch (const invalid_state_error&) {
+    as_completed_threw = true;
+  }
+  (void)co_await handles[0];
+}
+
+TEST(EmptyHandle, WaitAndAsCompletedRefuseAnEmptyHandle) {
+  bool wait_threw = false;
+  bool as_completed_threw = false;
+  virtual_clock clock;
+  run(wait_on_empty(wait_threw, as_completed_threw), {.clock = &clock});
+  EXPECT_TRUE(wait_threw);
+  EXPECT_TRUE(as_completed_threw);
+}
+
 TEST(EmptyHandle, AwaitingThrowsInvalidStateError) {
   bool threw_handle = false;
   bool threw_ref = false;

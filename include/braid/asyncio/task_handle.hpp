@@ -22,6 +22,12 @@ namespace braid::asyncio {
 namespace detail {
 [[noreturn]] void throw_not_done();
 [[noreturn]] void throw_empty_handle();
+/// `base`, or invalid_state_error("empty task handle") if it is null: for functions that take
+/// handles from the user and would otherwise follow a null task.
+inline task_base* non_empty(task_base* base) {
+  if (base == nullptr) throw_empty_handle();
+  return base;
+}
 
 /// Awaits a task: `co_await handle`. Cancelling the awaiting task cancels the awaited one (as in
 /// Python) and keeps waiting for it; once it finished, the awaiting task gets cancelled_error.

@@ -31,8 +31,8 @@ struct wait_result {
 
 /// Waits until `when` is met or `timeout` passes, and splits `tasks` into done and pending, each
 /// in input order. Never cancels the tasks and never throws their errors (Python's wait).
-/// Throws event_loop_error outside a running loop, or when it must wait outside a task;
-/// std::bad_alloc, cancelled_error.
+/// Throws invalid_state_error if a handle is empty; event_loop_error outside a running loop, or
+/// when it must wait outside a task; std::bad_alloc, cancelled_error.
 /// **Cancel safety**: cancel-safe: cancelling the awaiting task stops the wait at once
 /// (cancelled_error); the tasks run on, and the handles are dropped with the call (keep copies
 /// to reach them). Loop-thread only.
@@ -42,7 +42,7 @@ task<wait_result<T>> wait(std::vector<task_handle<T>> tasks,
                           std::optional<duration> timeout = std::nullopt) {
   std::vector<detail::task_base*> bases;
   bases.reserve(tasks.size());
-  for (auto& t : tasks) bases.push_back(t.base());
+  for (auto& t : tasks) bases.push_back(detail::non_empty(t.base()));
   const auto mode = when == return_when::first_completed   ? detail::join_mode::first_completed
                     : when == return_when::first_exception ? detail::join_mode::first_exception
                                                            : detail::join_mode::all_completed;
@@ -83,7 +83,7 @@ template <class T>
 class as_completed {
  public:
   /// Watches `tasks` (links one node into each; they may be from any loop state). Throws
-  /// std::bad_alloc.
+  /// invalid_state_error if a handle is empty; std::bad_alloc.
   explicit as_completed(std::vector<task_handle<T>> tasks)
       : handles_(std::move(tasks)), queue_(std::make_unique<detail::completion_queue>(bases())) {}
 
@@ -146,7 +146,7 @@ class as_completed {
   std::vector<detail::task_base*> bases() const {
     std::vector<detail::task_base*> out;
     out.reserve(handles_.size());
-    for (auto& h : handles_) out.push_back(h.base());
+    for (auto& h : handles_) out.push_back(detail::non_empty(h.base()));
     return out;
   }
 
