@@ -11,6 +11,7 @@
 #include "braid/asyncio.hpp"
 #include "braid/futures/thread_pool_executor.hpp"
 #include "loop_thread.hpp"
+#include "support/counted.hpp"
 
 namespace braid::asyncio {
 namespace {
@@ -233,13 +234,7 @@ TEST(RunCoroutineThreadsafe, TasksThatFinishAtOnceAreReleasedOnTheirLoop) {
   }
 }
 
-// Counts live instances, to see whether coroutine frames holding one were destroyed.
-struct counted {
-  static inline std::atomic<int> alive{0};
-  counted() { ++alive; }
-  counted(const counted&) { ++alive; }
-  ~counted() { --alive; }
-};
+using braid::test::counted;
 
 task<int> counted_value(counted, int v) {
   co_return v;

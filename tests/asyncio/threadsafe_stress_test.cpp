@@ -17,6 +17,7 @@
 #include "braid/asyncio.hpp"
 #include "braid/futures/thread_pool_executor.hpp"
 #include "loop_thread.hpp"
+#include "support/counted.hpp"
 #include "support/stress.hpp"
 
 namespace braid::asyncio {
@@ -97,12 +98,7 @@ TEST(ThreadsafeStress, RunCoroutineThreadsafeRacingClose) {
   });
 }
 
-struct counted {
-  static inline std::atomic<int> alive{0};
-  counted() { ++alive; }
-  counted(const counted&) { ++alive; }
-  ~counted() { --alive; }
-};
+using braid::test::counted;
 
 task<int> counted_value(counted, int v) {
   co_await sleep(0s);
