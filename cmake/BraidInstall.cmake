@@ -30,6 +30,7 @@ foreach(m IN LISTS BRAID_MODULES)
   string(PREPEND BRAID_PC_LIBS "-l${m} ")
 endforeach()
 # The prefix is computed from the .pc file's own place, so the installed tree can be moved.
+string(APPEND BRAID_PC_LIBS "${BRAID_PC_PRIVATE_LIBS} ")
 file(RELATIVE_PATH BRAID_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 configure_file(cmake/braid.pc.in ${CMAKE_CURRENT_BINARY_DIR}/braid.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/braid.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -12,6 +12,8 @@ target_compile_options(braid_warnings INTERFACE -Wall -Wextra -Werror -Wpedantic
                                                 -Wno-missing-field-initializers)
 
 set(BRAID_MODULES "" CACHE INTERNAL "braid module targets")
+# System libraries the static modules link privately, for pkg-config's Libs (BraidInstall).
+set(BRAID_PC_PRIVATE_LIBS "" CACHE INTERNAL "system libraries the static modules need")
 
 function(braid_add_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LIBS" ${ARGN})

@@ -3,6 +3,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <string>
 
 #include "braid/asyncio/errors.hpp"
@@ -25,9 +27,37 @@ steady_clock& default_clock() {
 
 event_loop::event_loop() : event_loop(default_clock()) {}
 
-event_loop::event_loop(asyncio::clock& clock)
-    : clock_(&clock), impl_(std::make_unique<detail::loop_impl>()) {
+event_loop::event_loop(loop_options options) : event_loop(default_clock(), options) {}
+
+event_loop::event_loop(asyncio::clock& clock, loop_options options)
+    : clock_(&clock), impl_(std::make_unique<detail::loop_impl>(options.backend)) {
   impl_->remote->backend = impl_->backend.get();
+  if (!impl_->fallback_reason.empty()) {
+    // Said once per process: a program that asked for io_uring should learn why it has epoll.
+    static std::atomic<bool> said{false};
+    if (!said.exchange(true)) {
+      std::fprintf(stderr, "braid: io_uring unavailable (%s); using epoll\n",
+                   impl_->fallback_reason.c_str());
+    }
+  }
+}
+
+const char* to_string(io_backend_kind kind) noexcept {
+  switch (kind) {
+    case io_backend_kind::automatic:
+      return "automatic";
+    case io_backend_kind::epoll:
+      return "epoll";
+    case io_backend_kind::io_uring:
+      return "io_uring";
+  }
+  return "unknown";
+}
+
+io_backend_kind event_loop::backend() const noexcept { return impl_->backend->kind(); }
+
+const std::string& event_loop::backend_fallback_reason() const noexcept {
+  return impl_->fallback_reason;
 }
 
 event_loop::~event_loop() {
@@ -145,18 +175,31 @@ void event_loop::stop() noexcept {
   if (q.backend) q.backend->wake();
 }
 
-void event_loop::watch_fd(bool write, detail::io_watch& w) {
-  impl_->backend->watch(write, w);
-  w.io_armed = true;
+bool event_loop::try_io(detail::io_operation& op) noexcept { return impl_->backend->try_now(op); }
+
+void event_loop::submit_io(detail::io_operation& op) noexcept {
+  op.armed = true;
   ++impl_->io_waits;
+  impl_->backend->submit(op);
 }
 
-void event_loop::unwatch_fd(detail::io_watch& w) noexcept {
-  if (!w.io_armed) return;  // fired already (its runnable is queued) or never watched
-  impl_->backend->unwatch(w.fd);
-  w.io_armed = false;
+bool event_loop::cancel_io(detail::io_operation& op) noexcept {
+  if (!op.armed) return false;  // completed already: its run() is queued
+  if (!impl_->backend->cancel(op)) return false;
+  op.armed = false;
+  --impl_->io_waits;
+  return true;
+}
+
+void event_loop::abandon_io(detail::io_operation& op) noexcept {
+  if (!op.armed) return;
+  impl_->backend->abandon(op);
+  op.armed = false;
   --impl_->io_waits;
 }
+
+void event_loop::attach_fd(int fd) noexcept { impl_->backend->attach(fd); }
+void event_loop::detach_fd(int fd) noexcept { impl_->backend->detach(fd); }
 
 std::chrono::nanoseconds event_loop::poll_timeout() noexcept {
   using std::chrono::nanoseconds;
@@ -205,9 +248,9 @@ void event_loop::run_once() {
     // goes on from the last step's end (one clock read per step, none per iteration).
     if (slow_ns_ > 0) step_clock_ns_ = coarse_now_ns();
   }
-  for (detail::runnable* r : io_ready) {
-    static_cast<detail::io_watch*>(r)->io_armed = false;
-    push_ready(*r);
+  for (detail::io_operation* op : io_ready) {
+    op->armed = false;
+    push_ready(*op);
   }
   impl_->io_waits -= io_ready.size();
   auto& remote = *impl_->remote;

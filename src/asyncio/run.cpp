@@ -13,8 +13,9 @@
 namespace braid::asyncio::detail {
 
 std::unique_ptr<event_loop> make_run_loop(const run_options& options) {
-  auto loop =
-      options.clock ? std::make_unique<event_loop>(*options.clock) : std::make_unique<event_loop>();
+  const loop_options lo{.backend = options.backend};
+  auto loop = options.clock ? std::make_unique<event_loop>(*options.clock, lo)
+                            : std::make_unique<event_loop>(lo);
   loop->set_debug(options.debug);
   loop->set_slow_callback_duration(options.slow_callback_duration);
   return loop;

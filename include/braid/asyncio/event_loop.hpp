@@ -70,6 +70,27 @@ class callback_handle {
   detail::callback_base* cb_ = nullptr;
 };
 
+/// Which kernel interface a loop performs its I/O with.
+enum class io_backend_kind {
+  /// The environment variable BRAID_ASYNCIO_BACKEND (`epoll` or `io_uring`) if set, else the
+  /// default: the faster of the two as measured on braid's benchmarks (docs/performance.md).
+  automatic,
+  /// Readiness: each operation is a non-blocking system call once epoll says it can proceed.
+  epoll,
+  /// Completion: operations go to the kernel through io_uring, submitted in one batch per loop
+  /// iteration. Falls back to epoll where the kernel refuses io_uring (too old, disabled by
+  /// /proc/sys/kernel/io_uring_disabled or a seccomp policy); the loop says why.
+  io_uring,
+};
+
+/// The name of a backend ("automatic", "epoll", "io_uring"). Never throws.
+const char* to_string(io_backend_kind kind) noexcept;
+
+/// Options of an event_loop (and of run(), which passes them on).
+struct loop_options {
+  io_backend_kind backend = io_backend_kind::automatic;
+};
+
 /// Counters of one loop, for monitoring and tests (Python has no equivalent; tokio's
 /// RuntimeMetrics).
 struct loop_statistics {
@@ -83,7 +104,7 @@ struct loop_statistics {
   std::size_t tasks_alive = 0;       ///< created and not finished
   std::size_t ready = 0;             ///< tasks and callbacks in the ready queue now
   std::size_t timers = 0;            ///< armed timers (sleeps, timeouts, call_later)
-  std::size_t io_waits = 0;          ///< file descriptors waited on
+  std::size_t io_waits = 0;          ///< I/O operations in flight (waits, reads, writes, ...)
   std::size_t external_pending = 0;  ///< waits on other threads (futures, to_thread)
   std::uint64_t slow_steps = 0;      ///< steps the watchdog reported
 };
@@ -141,9 +162,12 @@ class event_loop {
   /// A loop on the real steady clock (Python's new_event_loop()). Throws event_loop_error if the
   /// OS refuses the backend's descriptors (epoll, eventfd); std::bad_alloc.
   event_loop();
+  /// A loop with the given options (its I/O backend). Throws as event_loop(), and
+  /// event_loop_error if BRAID_ASYNCIO_BACKEND names no backend.
+  explicit event_loop(loop_options options);
   /// A loop reading time from `clock`, which must outlive it (a virtual_clock for tests). Throws
   /// as event_loop().
-  explicit event_loop(asyncio::clock& clock);
+  explicit event_loop(asyncio::clock& clock, loop_options options = {});
   /// Closes the loop (see close()) unless it is running; what close() throws goes to
   /// braid::threading's excepthook. Never throws.
   ~event_loop();
@@ -251,6 +275,10 @@ class event_loop {
 
   /// A snapshot of the loop's counters. Never throws.
   loop_statistics statistics() const noexcept;
+  /// The backend this loop performs I/O with (never `automatic`). Never throws; thread-safe.
+  io_backend_kind backend() const noexcept;
+  /// Why io_uring was asked for and epoll is used instead; empty otherwise. Never throws.
+  const std::string& backend_fallback_reason() const noexcept;
 
   /// Debug mode records where each task was created (Python's loop.set_debug). Never throws.
   void set_debug(bool on) noexcept { debug_ = on; }
@@ -307,11 +335,19 @@ class event_loop {
   detail::loop_poster poster() const noexcept;
   void begin_external() noexcept { ++external_pending_; }
   void end_external() noexcept { --external_pending_; }
-  /// Registers a one-shot fd wait (one at a time per fd): `w` is queued when the fd is ready.
-  /// Throws event_loop_error if the fd is already watched or cannot be.
-  void watch_fd(bool write, detail::io_watch& w);
-  /// Removes a watch that has not fired; harmless if it fired or was never registered.
-  void unwatch_fd(detail::io_watch& w) noexcept;
+  /// Performs `op` now if that cannot block (true, op.result set). Never throws.
+  bool try_io(detail::io_operation& op) noexcept;
+  /// Starts `op`; its run() is queued with op.result set when it completes. Never throws.
+  void submit_io(detail::io_operation& op) noexcept;
+  /// Stops an armed `op`: true if it will not complete; false if its completion still comes
+  /// (io_uring: as -ECANCELED, or the result it had reached). Never throws.
+  bool cancel_io(detail::io_operation& op) noexcept;
+  /// For the destructor of a frame holding an armed `op`: afterwards nothing refers to it.
+  void abandon_io(detail::io_operation& op) noexcept;
+  /// A descriptor braid owns until detach_fd (see io_backend::attach). Never throws.
+  void attach_fd(int fd) noexcept;
+  /// Before closing an attached fd: queued operations on it complete with -ECANCELED.
+  void detach_fd(int fd) noexcept;
   /// Links `t` into the loop's list of tasks and numbers it (allocates nothing).
   void register_task(detail::task_base& t) noexcept;
   void unregister_task(detail::task_base& t) noexcept;
@@ -383,8 +419,12 @@ struct loop_access {
   static loop_poster poster(const event_loop& l) noexcept { return l.poster(); }
   static void begin_external(event_loop& l) noexcept { l.begin_external(); }
   static void end_external(event_loop& l) noexcept { l.end_external(); }
-  static void watch_fd(event_loop& l, bool write, io_watch& w) { l.watch_fd(write, w); }
-  static void unwatch_fd(event_loop& l, io_watch& w) noexcept { l.unwatch_fd(w); }
+  static bool try_io(event_loop& l, io_operation& op) noexcept { return l.try_io(op); }
+  static void submit_io(event_loop& l, io_operation& op) noexcept { l.submit_io(op); }
+  static bool cancel_io(event_loop& l, io_operation& op) noexcept { return l.cancel_io(op); }
+  static void abandon_io(event_loop& l, io_operation& op) noexcept { l.abandon_io(op); }
+  static void attach_fd(event_loop& l, int fd) noexcept { l.attach_fd(fd); }
+  static void detach_fd(event_loop& l, int fd) noexcept { l.detach_fd(fd); }
   static void register_task(event_loop& l, task_base& t) noexcept { l.register_task(t); }
   static void unregister_task(event_loop& l, task_base& t) noexcept { l.unregister_task(t); }
   static task_base* first_task(const event_loop& l) noexcept { return l.first_task(); }

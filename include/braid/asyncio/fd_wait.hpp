@@ -5,33 +5,22 @@
 /// building block of sockets and pipes; the fd should be non-blocking, and the caller then reads
 /// or writes until EAGAIN and waits again.
 
-#include <coroutine>
-
-#include "braid/asyncio/detail/intrusive.hpp"
-#include "braid/asyncio/detail/task_base.hpp"
+#include "braid/asyncio/detail/io_awaiter.hpp"
 
 namespace braid::asyncio {
 
 class event_loop;
 
 namespace detail {
-/// The awaitable behind wait_readable/wait_writable: a one-shot watch in the waiting frame.
-class fd_wait_operation final : public io_watch, public waiter {
+/// The awaitable behind wait_readable/wait_writable.
+class fd_wait_operation final : public io_awaiter {
  public:
-  fd_wait_operation(int fd_to_watch, bool write) noexcept : write_(write) { fd = fd_to_watch; }
-  fd_wait_operation(const fd_wait_operation&) = delete;
-  ~fd_wait_operation();
-  bool await_ready() const noexcept { return false; }
-  bool await_suspend(std::coroutine_handle<> h);
+  fd_wait_operation(int fd_to_watch, bool write) noexcept : io_awaiter("wait_readable/wait_writable") {
+    fd = fd_to_watch;
+    kind = write ? io_kind::poll_out : io_kind::poll_in;
+  }
+  /// Throws cancelled_error, or os_error if the descriptor cannot be waited on.
   void await_resume() const;
-  void run() noexcept override;  // the fd is ready
-  bool cancel() noexcept override;
-
- private:
-  event_loop* loop_ = nullptr;
-  task_base* task_ = nullptr;
-  bool write_;
-  bool cancelled_ = false;
 };
 }  // namespace detail
 
@@ -39,11 +28,13 @@ class fd_wait_operation final : public io_watch, public waiter {
 /// or an error condition the next read will report). Level-triggered and one-shot: ready at once
 /// if data is already there.
 ///
-/// One task at a time may wait on a given fd (either direction): a second concurrent wait throws
-/// event_loop_error, as does an fd epoll cannot watch (a regular file: EPERM).
+/// Any number of tasks may wait on one fd, in either direction (a reader and a writer of one
+/// socket at once); waits in one direction end in the order they began. An fd epoll cannot
+/// watch (a regular file: EPERM) throws os_error with that code.
 /// Cancellation: a cancellation point; cancelling removes the interest from the backend and
 /// throws cancelled_error. If the fd became ready in the same loop iteration, the wait returns
-/// normally and the cancellation comes at the next suspension point.
+/// normally and the cancellation comes at the next suspension point. An fd that is ready
+/// already returns at once, without suspending (and so without a cancellation point).
 /// Closing `fd` while a task waits on it is allowed (the wait then ends only by cancellation, or
 /// by readiness if a dup keeps the file open); the loop never reports a stale readiness to a
 /// finished wait, and the fd number may be waited on again once reused.

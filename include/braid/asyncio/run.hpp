@@ -25,6 +25,8 @@ struct run_options {
   bool handle_sigint = true;
   /// The watchdog threshold (see event_loop::set_slow_callback_duration).
   std::chrono::nanoseconds slow_callback_duration = std::chrono::milliseconds(100);
+  /// The loop's I/O backend (see io_backend_kind).
+  io_backend_kind backend = io_backend_kind::automatic;
 };
 
 namespace detail {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -60,8 +61,10 @@ struct signal_runnable final : runnable {
 };
 
 struct loop_impl {
-  std::unique_ptr<io_backend> backend = make_io_backend();
-  std::vector<runnable*> io_ready;
+  explicit loop_impl(io_backend_kind kind) : backend(make_io_backend(kind, fallback_reason)) {}
+  std::string fallback_reason;  // before backend: its initialiser writes it
+  std::unique_ptr<io_backend> backend;
+  std::vector<io_operation*> io_ready;
 
   std::shared_ptr<remote_queue> remote = std::make_shared<remote_queue>();
   std::atomic<bool> stop_requested{false};

@@ -5,6 +5,7 @@
 /// allocates; each lives inside the object that waits (usually a coroutine frame).
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -28,14 +29,43 @@ class runnable {
   runnable& operator=(const runnable&) = delete;
 };
 
-/// A runnable run when a file descriptor becomes ready (one-shot watches).
-class io_watch : public runnable {
+/// What an I/O operation does (see io_operation). Reads come first: is_read_kind() relies on it.
+enum class io_kind : std::uint8_t {
+  poll_in,   // wait until readable; result 0
+  accept,    // accept4(fd, addr, &addrlen, NONBLOCK|CLOEXEC); result: the new fd
+  recv,      // recv(fd, buffer, length, flags); result: bytes (0 at end of stream)
+  recvmsg,   // recvmsg(fd, msg, flags)
+  read,      // read(fd, buffer, length): pipes, character devices
+  poll_out,  // wait until writable; result 0
+  connect,   // connect(fd, addr, addrlen) to completion; result 0
+  send,      // send(fd, buffer, length, flags | MSG_NOSIGNAL); result: bytes
+  sendmsg,   // sendmsg(fd, msg, flags | MSG_NOSIGNAL)
+  write,     // write(fd, buffer, length)
+};
+constexpr bool is_read_kind(io_kind k) noexcept { return k <= io_kind::read; }
+
+/// One I/O operation submitted to the loop's backend (event_loop::submit_io), living in the
+/// awaiting frame until it completes: the epoll backend performs it with a non-blocking system
+/// call once the descriptor is ready, the io_uring backend hands it to the kernel. run() is the
+/// completion, with `result` set: the system call's return value, or -errno.
+class io_operation : public runnable {
  public:
+  io_kind kind = io_kind::poll_in;
+  std::uint8_t progress = 0;  // backend state of a multi-step operation (a started connect)
+  bool armed = false;         // submitted and not yet completed (the loop keeps it)
   int fd = -1;
-  bool io_armed = false;  // registered with the backend and not fired yet (the loop keeps it)
+  int flags = 0;
+  void* buffer = nullptr;  // recv/read target, send/write source
+  std::size_t length = 0;
+  void* msg = nullptr;      // a ::msghdr for recvmsg/sendmsg
+  void* addr = nullptr;     // accept: filled in; connect: the peer
+  unsigned addrlen = 0;     // accept: capacity in, length out; connect: the length
+  long result = 0;
+  io_operation* next_op = nullptr;  // the backend's queue of operations on one descriptor
 
  protected:
-  ~io_watch() = default;
+  io_operation() = default;
+  ~io_operation() = default;
 };
 
 /// A node in a wait_list. wake() is called by the list's owner after it unlinked the node.
