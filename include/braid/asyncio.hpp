@@ -6,6 +6,7 @@
 #include "braid/asyncio/barrier.hpp"
 #include "braid/asyncio/clock.hpp"
 #include "braid/asyncio/condition.hpp"
+#include "braid/asyncio/datagram.hpp"
 #include "braid/asyncio/errors.hpp"
 #include "braid/asyncio/event.hpp"
 #include "braid/asyncio/event_loop.hpp"
