@@ -94,6 +94,11 @@ TEST_F(signal_test, signals_from_another_thread_reach_the_loop_thread) {
       got.clear();
       const bool directed_at_sender = round % 2 == 1;
       std::thread sender([directed_at_sender] {
+        // Made by the loop thread, it inherited the block: a thread made elsewhere has none.
+        sigset_t usr1;
+        sigemptyset(&usr1);
+        sigaddset(&usr1, SIGUSR1);
+        ::pthread_sigmask(SIG_UNBLOCK, &usr1, nullptr);
         if (directed_at_sender) {
           ::raise(SIGUSR1);
         } else {

@@ -441,11 +441,11 @@ TEST_F(subprocess_test, closing_the_loop_kills_and_reaps_what_still_runs) {
 
 TEST_F(subprocess_test, children_inherit_no_descriptor_of_the_parent_loop) {
   auto body = []() -> task<void> {
-    // Pipes of other children are open meanwhile; the new child sees only 0, 1, 2 (and the
+    // Pipes of another child are open meanwhile; the new child sees only 0, 1, 2 (and the
     // directory ls reads), plus whatever this test process inherited without close-on-exec.
     process holder = co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(),
                                                               piped_in_out());
-    std::set<std::string> expected{"0", "1", "2", "3"};
+    std::set<std::string> expected{"0", "1", "2"};
     for (const auto& fd : asyncio::test::open_fds()) {
       const int flags = ::fcntl(std::stoi(fd), F_GETFD);
       if (flags >= 0 && (flags & FD_CLOEXEC) == 0) expected.insert(fd);
@@ -455,7 +455,12 @@ TEST_F(subprocess_test, children_inherit_no_descriptor_of_the_parent_loop) {
     const std::string listing = co_await ls.stdout_pipe()->read();
     std::istringstream lines(listing);
     std::string fd;
-    while (lines >> fd) EXPECT_TRUE(expected.count(fd) == 1) << "the child inherited fd " << fd;
+    std::vector<std::string> unexpected;
+    while (lines >> fd) {
+      if (expected.count(fd) == 0) unexpected.push_back(fd);
+    }
+    // One is the directory ls itself opened, at the lowest free number.
+    EXPECT_LE(unexpected.size(), 1u) << "the child inherited fd " << unexpected.back();
     co_await ls.wait();
     holder.stdin_pipe()->close();
     co_await holder.wait();

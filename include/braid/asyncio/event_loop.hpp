@@ -260,8 +260,10 @@ class event_loop {
   /// braid::threading's excepthook ("signal handler"). While installed for SIGINT it replaces
   /// run()'s SIGINT handling (no interrupted_error); removing it restores that.
   /// Threads: a signal number is handled by one loop of the process at a time. Threads the loop
-  /// thread creates while the signal is blocked inherit the block (harmless: the loop still
-  /// reads it); children started by create_subprocess_exec get an empty mask.
+  /// thread creates while the signal is blocked inherit the block: a signal sent to the process
+  /// still reaches the loop, but one sent to such a thread itself (pthread_kill, raise() there)
+  /// waits in that thread until it unblocks the signal. Children started by
+  /// create_subprocess_exec get an empty mask.
   /// Throws value_error for an invalid signal number, SIGKILL, SIGSTOP, a fault signal (SIGSEGV,
   /// SIGBUS, SIGFPE, SIGILL, SIGTRAP), one the C library reserves, or an empty callback;
   /// invalid_state_error if another loop handles `signo`, or if called on another thread than

@@ -79,15 +79,32 @@ task<bool> wait_and_reap(process_state& s) {
   co_return true;
 }
 
+/// The reaper's hold on the state. Its destructor runs when the reaper's frame goes, and that
+/// is also when a reaper cancelled before its first step goes (its loop closed first): a child
+/// not reaped by then is killed and reaped here, a wait that SIGKILL keeps short.
+struct reaper_hold {
+  std::shared_ptr<process_state> state;
+  explicit reaper_hold(std::shared_ptr<process_state> s) noexcept : state(std::move(s)) {}
+  reaper_hold(reaper_hold&& o) noexcept = default;
+  reaper_hold(const reaper_hold&) = delete;
+  reaper_hold& operator=(const reaper_hold&) = delete;
+  reaper_hold& operator=(reaper_hold&&) = delete;
+  ~reaper_hold() {
+    if (!state || state->returncode) return;
+    ::syscall(SYS_pidfd_send_signal, state->pidfd, SIGKILL, nullptr, 0);
+    state->try_reap(true);
+  }
+};
+
 /// The loop's reaper of one child, detached: only close() and cancel_all_tasks() cancel it
-/// (nobody else has its handle), which means the loop is ending. The child is then killed, and
-/// reaped on the loop if the loop still runs it, else by a blocking wait that SIGKILL keeps short.
-task<void> reap(std::shared_ptr<process_state> s) {
-  const bool cancelled = co_await wait_and_reap(*s);
+/// (nobody else has its handle), which means the loop is ending. The child is then killed and
+/// reaped on the loop; if that wait is cancelled too, reaper_hold reaps it.
+task<void> reap(reaper_hold hold) {
+  process_state& s = *hold.state;
+  const bool cancelled = co_await wait_and_reap(s);
   if (!cancelled) co_return;
-  ::syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, nullptr, 0);
-  const bool again = co_await wait_and_reap(*s);
-  if (again) s->try_reap(true);
+  ::syscall(SYS_pidfd_send_signal, s.pidfd, SIGKILL, nullptr, 0);
+  co_await wait_and_reap(s);
 }
 
 task<void> feed(pipe_writer* in, std::string input) {
@@ -130,7 +147,7 @@ process process_state::start(const std::vector<std::string>& argv,
   p.state_->pid = c.pid;
   p.state_->pidfd = c.pidfd;
   // If the reaper cannot be started, the state's destructor kills and reaps the child.
-  auto h = loop.create_task(reap(p.state_), "subprocess " + std::to_string(c.pid));
+  auto h = loop.create_task(reap(reaper_hold(p.state_)), "subprocess " + std::to_string(c.pid));
   std::move(h).detach();
   return p;
 }
