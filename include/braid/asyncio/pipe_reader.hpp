@@ -12,8 +12,10 @@
 namespace braid::asyncio {
 
 /// Reads bytes from a non-blocking descriptor it owns, waiting on the loop when none are there.
-/// Bytes are std::string (Python's bytes). Move-only. Loop-thread only; not thread-safe. A read
-/// in progress refers to this object: do not move or destroy it while a read is suspended.
+/// Bytes are std::string (Python's bytes). Move-only. Loop-thread only; not thread-safe. One
+/// read at a time: a second task reading while one waits gets the loop's event_loop_error (one
+/// waiter per descriptor). A read in progress refers to this object: do not move or destroy it
+/// while a read is suspended.
 class pipe_reader {
  public:
   /// read(to_eof) reads until end of file (Python's read(-1)).

@@ -15,8 +15,9 @@ namespace braid::asyncio {
 /// Writes bytes to a non-blocking descriptor it owns. write() writes what the pipe takes at once
 /// and buffers the rest; drain() waits until the buffer is empty. A reader that went away gives
 /// os_error with EPIPE, never a SIGPIPE that kills the program. Move-only. Loop-thread only;
-/// not thread-safe. A drain in progress refers to this object: do not move or destroy it while
-/// drain() is suspended.
+/// not thread-safe. One drain() at a time (a second concurrent one gets the loop's
+/// event_loop_error: one waiter per descriptor). A drain in progress refers to this object: do
+/// not move or destroy it while drain() is suspended.
 class pipe_writer {
  public:
   /// A closed writer. Never throws.
