@@ -243,7 +243,7 @@ void signal_registry::run() noexcept {
   }
   for (std::size_t i = 0; i < count; ++i) {
     entry* e = find(arrived[i]);
-    if (!e) continue;  // removed by an earlier callback
+    if (!e) continue;                   // removed by an earlier callback
     const auto callback = e->callback;  // survives a callback removing or replacing itself
     try {
       (*callback)();

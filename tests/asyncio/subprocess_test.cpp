@@ -57,7 +57,8 @@ std::vector<std::string> args(std::string a, std::string b) {
 // 10 MiB that is not one repeated byte, so a lost or reordered chunk shows.
 std::string big_input() {
   std::string s(10 * 1024 * 1024, '\0');
-  for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
+  for (std::size_t i = 0; i < s.size(); ++i)
+    s[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
   return s;
 }
 
@@ -94,9 +95,8 @@ TEST_F(subprocess_test, a_missing_program_is_a_spawn_error_with_the_errno) {
   auto body = []() -> task<void> {
     bool thrown = false;
     try {
-      process p = co_await asyncio::create_subprocess_exec("braid-no-such-program-xyz",
-                                                           std::vector<std::string>(),
-                                                           piped_in_out());
+      process p = co_await asyncio::create_subprocess_exec(
+          "braid-no-such-program-xyz", std::vector<std::string>(), piped_in_out());
     } catch (const asyncio::spawn_error& e) {
       thrown = true;
       EXPECT_EQ(e.code(), std::errc::no_such_file_or_directory);
@@ -142,13 +142,13 @@ TEST_F(subprocess_test, to_stdout_is_only_for_stderr) {
 
 TEST_F(subprocess_test, killed_children_report_minus_the_signal) {
   auto body = []() -> task<void> {
-    process a = co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(),
-                                                         piped_in_out());
+    process a =
+        co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(), piped_in_out());
     a.kill();
     const int killed = co_await a.wait();
     EXPECT_EQ(killed, -SIGKILL);
-    process b = co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(),
-                                                         piped_in_out());
+    process b =
+        co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(), piped_in_out());
     b.terminate();
     const int terminated = co_await b.wait();
     EXPECT_EQ(terminated, -SIGTERM);
@@ -161,8 +161,8 @@ TEST_F(subprocess_test, killed_children_report_minus_the_signal) {
 TEST_F(subprocess_test, communicate_carries_10_mib_each_way_through_cat) {
   auto body = []() -> task<void> {
     const std::string input = big_input();
-    process p = co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(),
-                                                         piped_in_out());
+    process p =
+        co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(), piped_in_out());
     asyncio::communicate_result r = co_await p.communicate(input);
     EXPECT_EQ(r.out.size(), input.size());
     EXPECT_TRUE(r.out == input);
@@ -207,8 +207,8 @@ TEST_F(subprocess_test, communicate_ignores_a_child_that_stops_reading) {
 
 TEST_F(subprocess_test, communicate_input_needs_a_stdin_pipe) {
   auto body = []() -> task<void> {
-    process p = co_await asyncio::create_subprocess_exec("true", std::vector<std::string>(),
-                                                         piped_out());
+    process p =
+        co_await asyncio::create_subprocess_exec("true", std::vector<std::string>(), piped_out());
     bool thrown = false;
     try {
       co_await p.communicate("x");
@@ -256,8 +256,8 @@ TEST_F(subprocess_test, stdin_from_a_descriptor_the_parent_owns) {
 
 TEST_F(subprocess_test, pipe_reader_read_n_and_read_until) {
   auto body = []() -> task<void> {
-    process p = co_await asyncio::create_subprocess_exec("printf", args("one\\ntwo--three"),
-                                                         piped_out());
+    process p =
+        co_await asyncio::create_subprocess_exec("printf", args("one\\ntwo--three"), piped_out());
     asyncio::pipe_reader& r = *p.stdout_pipe();
     const std::string first = co_await r.read_until("\n");
     EXPECT_EQ(first, "one\n");
@@ -277,8 +277,8 @@ TEST_F(subprocess_test, pipe_reader_read_n_and_read_until) {
 
 TEST_F(subprocess_test, pipe_writer_write_drain_close_and_broken_pipe) {
   auto body = []() -> task<void> {
-    process p = co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(),
-                                                         piped_in_out());
+    process p =
+        co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(), piped_in_out());
     asyncio::pipe_writer& w = *p.stdin_pipe();
     w.write("line 1\n");
     co_await w.drain();
@@ -313,8 +313,8 @@ TEST_F(subprocess_test, pipe_writer_write_drain_close_and_broken_pipe) {
 
 TEST_F(subprocess_test, several_tasks_may_wait_for_one_child) {
   auto body = []() -> task<void> {
-    process p = co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(),
-                                                         piped_in_out());
+    process p =
+        co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(), piped_in_out());
     auto waiter = [](process* proc) -> task<int> { co_return co_await proc->wait(); };
     auto a = asyncio::create_task(waiter(&p));
     auto b = asyncio::create_task(waiter(&p));
@@ -330,8 +330,8 @@ TEST_F(subprocess_test, several_tasks_may_wait_for_one_child) {
 
 TEST_F(subprocess_test, cancelling_wait_leaves_the_child_running) {
   auto body = []() -> task<void> {
-    process p = co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(),
-                                                         piped_in_out());
+    process p =
+        co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(), piped_in_out());
     auto waiter = [](process* proc) -> task<int> { co_return co_await proc->wait(); };
     auto h = asyncio::create_task(waiter(&p));
     co_await asyncio::sleep(0s);  // h waits now
@@ -399,7 +399,7 @@ TEST_F(subprocess_test, a_destroyed_process_is_reaped_by_the_loop) {
       pid = p.pid();
       watch = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
       EXPECT_GE(watch, 0);
-    }  // closes cat's stdin: cat exits; nobody waits for it
+    }                                        // closes cat's stdin: cat exits; nobody waits for it
     co_await asyncio::wait_readable(watch);  // it exited
     ::close(watch);
     // The loop's reaper saw the same exit in the same poll, or sees it in the next one.
@@ -426,8 +426,8 @@ TEST_F(subprocess_test, closing_the_loop_kills_and_reaps_what_still_runs) {
                                                            piped_in_out()));
     in->push_back(std::move(*(*keep)->stdin_pipe()));
     // ... and one nobody keeps.
-    process lost = co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(),
-                                                            piped_in_out());
+    process lost =
+        co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(), piped_in_out());
     in->push_back(std::move(*lost.stdin_pipe()));
     *orphan = lost.pid();
   };
@@ -443,15 +443,14 @@ TEST_F(subprocess_test, children_inherit_no_descriptor_of_the_parent_loop) {
   auto body = []() -> task<void> {
     // Pipes of another child are open meanwhile; the new child sees only 0, 1, 2 (and the
     // directory ls reads), plus whatever this test process inherited without close-on-exec.
-    process holder = co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(),
-                                                              piped_in_out());
+    process holder =
+        co_await asyncio::create_subprocess_exec("cat", std::vector<std::string>(), piped_in_out());
     std::set<std::string> expected{"0", "1", "2"};
     for (const auto& fd : asyncio::test::open_fds()) {
       const int flags = ::fcntl(std::stoi(fd), F_GETFD);
       if (flags >= 0 && (flags & FD_CLOEXEC) == 0) expected.insert(fd);
     }
-    process ls = co_await asyncio::create_subprocess_exec("ls", args("/proc/self/fd"),
-                                                          piped_out());
+    process ls = co_await asyncio::create_subprocess_exec("ls", args("/proc/self/fd"), piped_out());
     const std::string listing = co_await ls.stdout_pipe()->read();
     std::istringstream lines(listing);
     std::string fd;

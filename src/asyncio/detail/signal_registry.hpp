@@ -46,7 +46,7 @@ class signal_registry final : public io_watch {
 
   event_loop& loop_;
   std::vector<entry> entries_;
-  sigset_t mask_;  // the signals of entries_, what the signalfd reads
+  sigset_t mask_;     // the signals of entries_, what the signalfd reads
   pid_t thread_ = 0;  // the thread that blocked them (the loop's)
 };
 

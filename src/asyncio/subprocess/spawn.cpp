@@ -141,8 +141,7 @@ void kill_and_reap(pid_t pid) noexcept {
 
 }  // namespace
 
-spawned_child spawn_child(const std::vector<std::string>& argv,
-                          const subprocess_options& options) {
+spawned_child spawn_child(const std::vector<std::string>& argv, const subprocess_options& options) {
   file_actions fa;
   std::vector<fd_guard> child_ends;
   fd_guard in = redirect(fa, 0, options.stdin_mode, child_ends);
