@@ -1,5 +1,7 @@
 // Boost.Asio's echo server with C++20 coroutines, one io_context on one thread: the peer the
 // issue names. usage: bench_net_echo_asio PORT
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
+
 #include <boost/asio.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

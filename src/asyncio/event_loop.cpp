@@ -362,6 +362,7 @@ void event_loop::close() {
     r = next;
   }
   while (!timers_.empty()) timers_.pop()->drop();
+  impl_->signals.reset();  // restores the signals' previous handlers and this thread's mask
   std::shared_ptr<futures::executor> executor;
   {
     std::lock_guard lock(impl_->executor_mutex);

@@ -80,6 +80,9 @@ sigint_scope::sigint_scope(event_loop& loop, task_base& main, bool enable) {
 
 sigint_scope::~sigint_scope() {
   if (!state_) return;
+  // A SIGINT handler added with add_signal_handler saved this scope's handler as its previous
+  // one: take it away first, so the restores run in reverse order of the installs.
+  if (state_->impl->signals) state_->impl->signals->remove(SIGINT);
   ::sigaction(SIGINT, &state_->old, nullptr);
   sigint_target.store(nullptr);
   while (sigint_handlers_running.load() != 0) ::sched_yield();

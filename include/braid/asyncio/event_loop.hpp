@@ -273,6 +273,35 @@ class event_loop {
   /// remain and a loop already runs on this thread, or this one is closed.
   void cancel_all_tasks();
 
+  /// Runs `callback()` on this loop's thread each time signal `signo` arrives (Python's
+  /// loop.add_signal_handler); replaces this loop's earlier handler of `signo`. The signal is
+  /// blocked in the calling thread (the loop's: call it there, before or while the loop runs) and
+  /// read from a signalfd the loop watches, so the callback runs as an ordinary loop callback,
+  /// never inside a signal handler. A signal that another thread receives (a process-directed
+  /// kill(), or one sent to that thread) is forwarded to the loop's thread, so it arrives
+  /// whatever the other threads block. Several deliveries before the loop reads them may
+  /// coalesce into one (standard signals are not queued). What the callback throws goes to
+  /// braid::threading's excepthook ("signal handler"). While installed for SIGINT it replaces
+  /// run()'s SIGINT handling (no interrupted_error); removing it restores that.
+  /// Threads: a signal number is handled by one loop of the process at a time. Threads the loop
+  /// thread creates while the signal is blocked inherit the block: a signal sent to the process
+  /// still reaches the loop, but one sent to such a thread itself (pthread_kill, raise() there)
+  /// waits in that thread until it unblocks the signal. Children started by
+  /// create_subprocess_exec get an empty mask.
+  /// Throws value_error for an invalid signal number, SIGKILL, SIGSTOP, a fault signal (SIGSEGV,
+  /// SIGBUS, SIGFPE, SIGILL, SIGTRAP), one the C library reserves, or an empty callback;
+  /// invalid_state_error if another loop handles `signo`, or if called on another thread than
+  /// this loop's earlier handlers (or while another loop runs on this thread); event_loop_error
+  /// if the loop is closed; os_error if the OS refuses (signalfd, sigaction); std::bad_alloc.
+  /// On a throw nothing changed. Loop-thread only.
+  void add_signal_handler(int signo, std::function<void()> callback);
+  /// Removes this loop's handler of `signo` (Python's remove_signal_handler): the previous
+  /// disposition is restored, the loop thread's mask is as before add_signal_handler, and
+  /// instances of the signal still pending for the loop are discarded. Returns false if there
+  /// was none. close() removes every handler. Throws value_error for an invalid signal number.
+  /// Loop-thread only.
+  bool remove_signal_handler(int signo);
+
   /// A snapshot of the loop's counters. Never throws.
   loop_statistics statistics() const noexcept;
   /// The backend this loop performs I/O with (never `automatic`). Never throws; thread-safe.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "detail/signal_registry.hpp"
 #include "braid/asyncio/event_loop.hpp"
 #include "braid/futures/executor.hpp"
 
@@ -79,6 +80,8 @@ struct loop_impl {
   // handler should skip the system call whenever work is ready.
   std::atomic<bool> signal_pending{false};
   signal_runnable signal_watch;
+  /// add_signal_handler's signalfd and handlers; made on first use, released by close().
+  std::unique_ptr<signal_registry> signals;
 
   /// Makes the loop run signal_watch soon. Async-signal-safe (a lock-free store and a write()
   /// to the eventfd); callable from any thread while the loop exists.
