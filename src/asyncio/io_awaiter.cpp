@@ -34,7 +34,7 @@ long io_awaiter::await_resume() const {
 void io_awaiter::run() noexcept {
   // io_uring stopped it at the task's request: that request is answered here.
   if (result == -ECANCELED && task_->take_cancel()) cancelled_ = true;
-  task_->wake();
+  task_->wake_now();  // `this` may be gone once it returns: the step may end the frame
 }
 
 bool io_awaiter::cancel() noexcept {

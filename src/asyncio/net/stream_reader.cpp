@@ -52,7 +52,7 @@ task<std::size_t> fill(stream_state& s) {
     co_return 0;
   }
   s.reserve_read(16 * 1024);
-  const long r = co_await detail::recv_op(s.fd, s.rbuf.data() + s.rend, s.rbuf.size() - s.rend);
+  const long r = co_await detail::recv_op(s.fd, s.rbuf.get() + s.rend, s.rcap - s.rend);
   const std::size_t n = received(s, r);
   s.rend += n;
   co_return n;
@@ -84,7 +84,7 @@ task<std::string> stream_reader::read_exactly(std::size_t n) {
   auto keep = s_;
   read_guard guard(s);
   while (s.unread() < n) {
-    if (s.rbuf.size() - s.rbegin < n) s.reserve_read(n - s.unread());
+    if (s.rcap - s.rbegin < n) s.reserve_read(n - s.unread());
     const std::size_t got = co_await fill(s);
     if (got == 0) throw incomplete_read_error(s.take(s.unread()), n);
   }
@@ -98,7 +98,7 @@ task<std::string> stream_reader::read_until(std::string separator) {
   read_guard guard(s);
   std::size_t searched = 0;  // offset (from rbegin) before which no separator starts
   for (;;) {
-    const char* begin = s.rbuf.data() + s.rbegin;
+    const char* begin = s.rbuf.get() + s.rbegin;
     const std::string_view data(begin, s.unread());
     const std::size_t at = data.find(separator, searched);
     if (at != std::string_view::npos) {
@@ -132,7 +132,7 @@ task<std::size_t> stream_reader::read_into(std::span<std::byte> into) {
   if (into.empty()) co_return 0;
   if (s.unread() > 0) {
     const std::size_t n = std::min(into.size(), s.unread());
-    std::memcpy(into.data(), s.rbuf.data() + s.rbegin, n);
+    std::memcpy(into.data(), s.rbuf.get() + s.rbegin, n);
     s.rbegin += n;
     co_return n;
   }

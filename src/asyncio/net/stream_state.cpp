@@ -58,17 +58,22 @@ std::shared_ptr<stream_state> make_stream(event_loop& loop, int fd, std::size_t 
 
 void stream_state::reserve_read(std::size_t n) {
   if (rbegin == rend) rbegin = rend = 0;
-  if (rbuf.size() - rend >= n) return;
+  if (rcap - rend >= n) return;
   if (rbegin > 0) {  // compact: unread bytes to the front
-    std::memmove(rbuf.data(), rbuf.data() + rbegin, unread());
+    std::memmove(rbuf.get(), rbuf.get() + rbegin, unread());
     rend -= rbegin;
     rbegin = 0;
   }
-  if (rbuf.size() - rend < n) rbuf.resize(rend + (n < read_chunk ? read_chunk : n));
+  if (rcap - rend >= n) return;
+  const std::size_t cap = rend + (n < read_chunk ? read_chunk : n);
+  std::unique_ptr<char[]> bigger(new char[cap]);  // default-initialised: not touched
+  if (rend > 0) std::memcpy(bigger.get(), rbuf.get(), rend);
+  rbuf = std::move(bigger);
+  rcap = cap;
 }
 
 std::string stream_state::take(std::size_t n) {
-  std::string out(rbuf.data() + rbegin, n);
+  std::string out(rbuf.get() + rbegin, n);
   rbegin += n;
   if (rbegin == rend) rbegin = rend = 0;
   return out;

@@ -43,8 +43,10 @@ struct stream_state {
   socket_address local;
   bool tcp = false;
 
-  // Reading: unread bytes are rbuf[rbegin, rend).
-  std::vector<char> rbuf;
+  // Reading: unread bytes are rbuf[rbegin, rend) of rcap. Not a vector: it would zero-fill,
+  // touching every page of an idle connection's buffer.
+  std::unique_ptr<char[]> rbuf;
+  std::size_t rcap = 0;
   std::size_t rbegin = 0;
   std::size_t rend = 0;
   std::size_t limit;
