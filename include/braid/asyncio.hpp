@@ -20,6 +20,8 @@
 #include "braid/asyncio/run_coroutine_threadsafe.hpp"
 #include "braid/asyncio/run_sharded.hpp"
 #include "braid/asyncio/sleep.hpp"
+#include "braid/asyncio/ssl_context.hpp"
+#include "braid/asyncio/ssl_error.hpp"
 #include "braid/asyncio/task.hpp"
 #include "braid/asyncio/task_group.hpp"
 #include "braid/asyncio/task_handle.hpp"

@@ -15,6 +15,8 @@ class openssl_category final : public std::error_category {
   std::string message(int value) const override {
     const auto e = static_cast<unsigned long>(static_cast<unsigned>(value));
     if (e == 0) return "unknown TLS failure";
+    // OpenSSL 3 packs a failed system call's errno as the reason of a "system library" error.
+    if (ERR_SYSTEM_ERROR(e)) return std::error_code(ERR_GET_REASON(e), std::generic_category()).message();
     const char* lib = ::ERR_lib_error_string(e);
     const char* reason = ::ERR_reason_error_string(e);
     std::string out = lib ? lib : "OpenSSL";
