@@ -88,7 +88,9 @@ struct resolve_options {
 /// Throws dns_not_found_error (NXDOMAIN, no address of the family, a name with numeric_host),
 /// dns_timeout_error (no answer after every try), dns_error for the other failures (refused,
 /// server failure, a malformed name, a numeric host of the other family, a bad name server
-/// string), event_loop_error outside a running loop or a task, std::bad_alloc, cancelled_error.
+/// string), value_error for a family other than ipv4, ipv6 or unspecified, event_loop_error
+/// when a name must be looked up outside a running loop or a task (numeric hosts need neither),
+/// std::bad_alloc, cancelled_error.
 /// **Cancel safety**: a cancellation point. Cancelling abandons this lookup only: its answer, if
 /// one comes, is dropped (other lookups go on); once no lookup of the channel is waited for,
 /// its queries are ended and their sockets closed. Nothing leaks.
