@@ -340,6 +340,8 @@ void event_loop::close() {
   if (closed_) return;
   if (running_loop_) throw event_loop_error("cannot close a running event loop");
   cancel_all_tasks();
+  // No task is left to use them; a service may still close descriptors and free its requests.
+  impl_->destroy_services();
   detail::runnable* remote_list;
   {
     // Closing and taking what was posted is one critical section: a post either comes before

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -61,6 +62,13 @@ struct signal_runnable final : runnable {
   }
 };
 
+/// Per-loop state of one of braid's own subsystems (the DNS resolver's channels and cache),
+/// made on first use through loop_impl::service(). The loop destroys its services in close(),
+/// after every task has finished (so no task still uses one), newest first.
+struct loop_service {
+  virtual ~loop_service() = default;
+};
+
 struct loop_impl {
   explicit loop_impl(io_backend_kind kind) : backend(make_io_backend(kind, fallback_reason)) {}
   std::string fallback_reason;  // before backend: its initialiser writes it
@@ -96,6 +104,29 @@ struct loop_impl {
   std::uint64_t slow_steps = 0;
   std::uint64_t next_task_id = 0;
   std::size_t io_waits = 0;
+
+  /// The service keyed by `key` (the address of a static tag), made by `make()` on first use.
+  /// Throws what make() throws (then nothing is stored). Loop-thread only.
+  template <class Make>
+  loop_service& service(const void* key, Make&& make) {
+    for (auto& [k, s] : services) {
+      if (k == key) return *s;
+    }
+    std::unique_ptr<loop_service> s = make();
+    services.reserve(services.size() + 1);
+    services.emplace_back(key, std::move(s));
+    return *services.back().second;
+  }
+  /// Destroys every service, newest first (close() and the destructor). Never throws.
+  void destroy_services() noexcept {
+    while (!services.empty()) {
+      std::unique_ptr<loop_service> s = std::move(services.back().second);
+      services.pop_back();
+      s.reset();  // may still look at `services` (finding nothing of its own)
+    }
+  }
+  // Last member, so a service still alive at destruction goes before the backend it may use.
+  std::vector<std::pair<const void*, std::unique_ptr<loop_service>>> services;
 };
 
 }  // namespace braid::asyncio::detail

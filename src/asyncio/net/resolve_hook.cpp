@@ -1,34 +1,19 @@
-// Until the c-ares resolver is in, names resolve through /etc/hosts only.
+// open_connection's name lookups go through the loop's c-ares resolver (asyncio::resolve).
 
 #include "net/resolve_hook.hpp"
 
-#include <fstream>
-#include <sstream>
-
-#include "braid/error.hpp"
+#include "braid/asyncio/resolve.hpp"
 
 namespace braid::asyncio::detail {
 
 task<std::vector<socket_address>> resolve_for_connect(std::string host, std::uint16_t port) {
+  std::vector<address_info> infos = co_await resolve(host, port, {.type = socket_type::stream});
+  // IPv6 first (RFC 8305), in the resolver's order within each family.
   std::vector<socket_address> v6, v4;
-  std::ifstream hosts("/etc/hosts");
-  std::string line;
-  while (std::getline(hosts, line)) {
-    if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    std::istringstream fields(line);
-    std::string address, name;
-    if (!(fields >> address)) continue;
-    while (fields >> name) {
-      if (name != host) continue;
-      try {
-        auto a = socket_address::from_ip(address, port);
-        (a.family() == address_family::ipv6 ? v6 : v4).push_back(a);
-      } catch (const value_error&) {
-      }
-    }
+  for (const auto& i : infos) {
+    (i.address.family() == address_family::ipv6 ? v6 : v4).push_back(i.address);
   }
   v6.insert(v6.end(), v4.begin(), v4.end());
-  if (v6.empty()) throw value_error("cannot resolve " + host);
   co_return v6;
 }
 
