@@ -14,10 +14,10 @@ using namespace std::chrono_literals;
 
 task<void> ping_pong_main() {
   datagram_endpoint server =
-      co_await create_datagram_endpoint({.local_address = socket_address::from_ip("127.0.0.1", 0)});
+      co_await create_datagram_endpoint(datagram_options{.local_address = socket_address::from_ip("127.0.0.1", 0)});
   const socket_address where = server.local_address();
   EXPECT_NE(where.port(), 0);
-  datagram_endpoint client = co_await create_datagram_endpoint({.remote_address = where});
+  datagram_endpoint client = co_await create_datagram_endpoint(datagram_options{.remote_address = where});
   for (int i = 0; i < 50; ++i) {
     const std::string msg = "ping " + std::to_string(i);
     co_await client.send(msg);
@@ -39,8 +39,8 @@ TEST(Datagram, PingPongOverLoopback) {
 }
 
 task<void> truncated_main() {
-  auto a = co_await create_datagram_endpoint({.local_address = socket_address::from_ip("127.0.0.1", 0)});
-  auto b = co_await create_datagram_endpoint({.remote_address = a.local_address()});
+  auto a = co_await create_datagram_endpoint(datagram_options{.local_address = socket_address::from_ip("127.0.0.1", 0)});
+  auto b = co_await create_datagram_endpoint(datagram_options{.remote_address = a.local_address()});
   co_await b.send(std::string(1000, 't'));
   datagram d = co_await a.recv_from(100);
   EXPECT_EQ(d.data.size(), 100u);
@@ -79,7 +79,7 @@ TEST(Datagram, AConnectedEndpointSeesPortUnreachableAsRefused) {
 }
 
 task<void> cancel_recv_main() {
-  auto a = co_await create_datagram_endpoint({.local_address = socket_address::from_ip("127.0.0.1", 0)});
+  auto a = co_await create_datagram_endpoint(datagram_options{.local_address = socket_address::from_ip("127.0.0.1", 0)});
   auto waiting = create_task(a.recv());
   co_await sleep(0s);
   waiting.cancel();
@@ -91,7 +91,7 @@ task<void> cancel_recv_main() {
   }
   EXPECT_TRUE(cancelled);
   // The cancelled receive consumed nothing: the next datagram goes to the next receive.
-  auto b = co_await create_datagram_endpoint({.remote_address = a.local_address()});
+  auto b = co_await create_datagram_endpoint(datagram_options{.remote_address = a.local_address()});
   co_await b.send("kept");
   std::string got = co_await a.recv();
   EXPECT_EQ(got, "kept");

@@ -121,8 +121,8 @@ task<void> long_line(stream_reader, stream_writer w) {
 
 task<void> overrun_main() {
   server srv = co_await start_server(long_line, "127.0.0.1", 0);
-  auto [reader, writer] = co_await open_connection("127.0.0.1", srv.addresses()[0].port(),
-                                                   {.limit = 1024});
+  const connect_options small_limit{.limit = 1024};  // not braced inside co_await (g++ 12)
+  auto [reader, writer] = co_await open_connection("127.0.0.1", srv.addresses()[0].port(), small_limit);
   bool threw = false;
   try {
     co_await reader.read_line();
@@ -162,8 +162,8 @@ TEST(Streams, ConnectionRefusedIsTyped) {
 // Happy Eyeballs falls through to IPv4 without waiting for the stagger delay.
 task<void> fall_through_main() {
   server srv = co_await start_server(echo_handler, "127.0.0.1", 0);
-  auto [reader, writer] = co_await open_connection("localhost", srv.addresses()[0].port(),
-                                                   {.happy_eyeballs_delay = 1h});
+  const connect_options patient{.happy_eyeballs_delay = 1h};
+  auto [reader, writer] = co_await open_connection("localhost", srv.addresses()[0].port(), patient);
   EXPECT_EQ(writer.peer_address().family(), address_family::ipv4);
   writer.write("hi\n");
   std::string back = co_await reader.read_line();
@@ -484,7 +484,8 @@ task<void> limited_main() {
     w.write("bye");
     (void)r;
   };
-  server srv = co_await start_server(handler, "127.0.0.1", 0, {.max_connections = 2});
+  const server_options two{.max_connections = 2};
+  server srv = co_await start_server(handler, "127.0.0.1", 0, two);
   const auto port = srv.addresses()[0].port();
   std::vector<stream_pair> clients;
   for (int i = 0; i < 3; ++i) clients.push_back(co_await open_connection("127.0.0.1", port));
@@ -503,7 +504,8 @@ TEST(Streams, MaxConnectionsHoldsFurtherOnesInTheBacklog) { run(limited_main());
 
 // Many connections on one loop at once.
 task<void> many_main(std::size_t count) {
-  server srv = co_await start_server(echo_handler, "127.0.0.1", 0, {.backlog = 4096});
+  const server_options deep{.backlog = 4096};
+  server srv = co_await start_server(echo_handler, "127.0.0.1", 0, deep);
   const auto port = srv.addresses()[0].port();
   std::vector<stream_pair> clients;
   clients.reserve(count);

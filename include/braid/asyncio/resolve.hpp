@@ -99,6 +99,9 @@ struct resolve_options {
 /// are not run at all, since c-ares counts them on real time: a query nobody answers then waits
 /// until cancelled (put a timeout() scope around it, which virtual time does run).
 task<std::vector<address_info>> resolve(std::string host, std::uint16_t port,
-                                        resolve_options options = {});
+                                        resolve_options options);
+/// With default options. (An overload, not a `= {}` default: g++ 12 destroys a braced
+/// aggregate temporary made inside a co_await expression twice.)
+task<std::vector<address_info>> resolve(std::string host, std::uint16_t port);
 
 }  // namespace braid::asyncio

@@ -26,13 +26,21 @@
 
 #include "braid/asyncio/net_errors.hpp"
 #include "braid/asyncio/socket_address.hpp"
+#include "braid/asyncio/ssl_context.hpp"
 #include "braid/asyncio/task.hpp"
 
 namespace braid::asyncio {
 
+class stream_reader;
+class stream_writer;
 namespace detail {
 struct stream_state;
 struct server_state;
+/// braid's own access to a stream's shared state (TLS, servers). Not for users.
+struct stream_access {
+  static const std::shared_ptr<stream_state>& state(const stream_reader& r) noexcept;
+  static const std::shared_ptr<stream_state>& state(const stream_writer& w) noexcept;
+};
 }  // namespace detail
 
 /// The read side of a connection (Python's asyncio.StreamReader).
@@ -71,6 +79,7 @@ class stream_reader {
   explicit stream_reader(std::shared_ptr<detail::stream_state> s) noexcept : s_(std::move(s)) {}
 
  private:
+  friend struct detail::stream_access;
   std::shared_ptr<detail::stream_state> s_;
 };
 
@@ -94,7 +103,7 @@ class stream_writer {
   /// Half-close: the peer reads end of stream once the buffer is sent (TCP FIN). Reading goes
   /// on. Never throws.
   void write_eof() noexcept;
-  bool can_write_eof() const noexcept { return true; }
+  bool can_write_eof() const noexcept { return true; }  // TLS: close_notify, then FIN
   /// Closes the connection once the buffer is sent (Python's transport.close()). Never throws.
   void close() noexcept;
   /// Closes now, dropping the buffer, with a reset (SO_LINGER 0) for TCP (Python's
@@ -105,8 +114,9 @@ class stream_writer {
   task<void> wait_closed();
   /// Sends `count` bytes of `file_fd` from `offset` with sendfile(2) after what is queued;
   /// returns the bytes sent (fewer at the file's end). Throws the connection's error, or
-  /// os_error for the file. Cancellation point; a cancelled sendfile leaves the stream at an
-  /// unknown position in the file (close it).
+  /// os_error for the file; invalid_state_error on a TLS stream (the kernel cannot encrypt).
+  /// Cancellation point; a cancelled sendfile leaves the stream at an unknown position in the
+  /// file (close it).
   task<std::size_t> sendfile(int file_fd, std::uint64_t offset, std::size_t count);
 
   /// Bytes queued and not yet sent. Never throws.
@@ -122,12 +132,34 @@ class stream_writer {
   socket_address local_address() const noexcept;
   /// The socket, for options braid does not wrap; -1 once closed. Do not close it.
   int fileno() const noexcept;
+  /// Whether the connection runs TLS; the protocol ALPN chose ("" if none). Never throws.
+  bool is_tls() const noexcept;
+  std::string alpn_protocol() const;
 
   explicit stream_writer(std::shared_ptr<detail::stream_state> s) noexcept : s_(std::move(s)) {}
 
  private:
+  friend struct detail::stream_access;
   std::shared_ptr<detail::stream_state> s_;
 };
+
+/// Options of start_tls().
+struct tls_options {
+  /// The name the certificate must carry (a client; empty: the peer's numeric address).
+  std::string server_hostname;
+  bool server_side = false;
+  std::chrono::nanoseconds ssl_handshake_timeout = std::chrono::seconds(60);
+};
+
+/// Upgrades an open connection to TLS in place (Python's StreamWriter.start_tls): bytes the
+/// reader already buffered are taken as the peer's first TLS bytes, bytes queued for writing go
+/// out before the handshake. Throws ssl_certificate_error, ssl_error, connection_timeout_error
+/// (the handshake took longer than allowed), connection_error; invalid_state_error if the
+/// stream is closed or TLS already. Cancellation point; a cancelled or failed handshake leaves
+/// the stream unusable (close it).
+task<void> start_tls(stream_reader& reader, stream_writer& writer, ssl_context context,
+                     tls_options options);
+task<void> start_tls(stream_reader& reader, stream_writer& writer, ssl_context context);
 
 /// A connected pair: `auto [reader, writer] = co_await open_connection(...)`.
 using stream_pair = std::pair<stream_reader, stream_writer>;
@@ -145,18 +177,31 @@ struct connect_options {
   bool tcp_nodelay = true;
   /// Bind the local end first (a source address), as Python's local_addr.
   std::optional<socket_address> local_address;
+  /// TLS over the connection (Python's ssl=): the handshake finishes before open_connection
+  /// returns. The certificate is checked against `server_hostname`, or the host connected to.
+  std::optional<ssl_context> ssl;
+  std::string server_hostname;
+  /// How long the TLS handshake may take (Python's ssl_handshake_timeout, 60 s).
+  std::chrono::nanoseconds ssl_handshake_timeout = std::chrono::seconds(60);
 };
 
 /// Connects to `host` (a numeric address, "localhost", or a name the resolver finds) on
-/// `port`, racing the addresses by Happy Eyeballs. Throws connection_refused_error,
+/// `port`, racing the addresses by Happy Eyeballs, then runs the TLS handshake if options.ssl
+/// is set. Throws dns_error, ssl_certificate_error, ssl_error, connection_refused_error,
 /// unreachable_error, connection_timeout_error (the options' timeout; code() is ETIMEDOUT),
 /// or the last attempt's connection_error; value_error for a name that cannot be resolved.
 /// Cancellation point: cancelling closes every socket it opened.
-task<stream_pair> open_connection(std::string host, std::uint16_t port, connect_options options = {});
+/// (Each function taking an options struct also has an overload without it, rather than a
+/// `= {}` default: g++ 12 destroys a braced aggregate temporary made inside a co_await
+/// expression twice, which a default argument would be. Pass options as named variables.)
+task<stream_pair> open_connection(std::string host, std::uint16_t port, connect_options options);
+task<stream_pair> open_connection(std::string host, std::uint16_t port);
 /// Connects to one address.
-task<stream_pair> open_connection(socket_address address, connect_options options = {});
+task<stream_pair> open_connection(socket_address address, connect_options options);
+task<stream_pair> open_connection(socket_address address);
 /// Connects to the Unix-domain socket at `path` (Python's open_unix_connection).
-task<stream_pair> open_unix_connection(std::string path, connect_options options = {});
+task<stream_pair> open_unix_connection(std::string path, connect_options options);
+task<stream_pair> open_unix_connection(std::string path);
 
 /// What a server calls for each connection: a coroutine owning its two handles. When it
 /// returns (or throws: the error goes to braid::threading's excepthook) the connection is
@@ -176,6 +221,10 @@ struct server_options {
   /// The limit of each connection's reader.
   std::size_t limit = 64 * 1024;
   bool tcp_nodelay = true;
+  /// TLS: each connection's handshake runs (bounded by ssl_handshake_timeout) before its
+  /// handler is called; a connection whose handshake fails is closed without calling it.
+  std::optional<ssl_context> ssl;
+  std::chrono::nanoseconds ssl_handshake_timeout = std::chrono::seconds(60);
 };
 
 /// A listening server (Python's asyncio.Server). A handle: copies refer to one server, which
@@ -212,10 +261,12 @@ class server {
 /// os_error (EADDRINUSE, EACCES, ...) if it cannot listen, value_error for a host that is not
 /// a numeric address or "localhost".
 task<server> start_server(connection_handler handler, std::string host, std::uint16_t port,
-                          server_options options = {});
+                          server_options options);
+task<server> start_server(connection_handler handler, std::string host, std::uint16_t port);
 /// Listens on the Unix-domain socket `path` (removing a stale socket file first, as Python's
 /// start_unix_server does).
 task<server> start_unix_server(connection_handler handler, std::string path,
-                               server_options options = {});
+                               server_options options);
+task<server> start_unix_server(connection_handler handler, std::string path);
 
 }  // namespace braid::asyncio

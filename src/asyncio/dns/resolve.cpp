@@ -157,3 +157,11 @@ task<std::vector<address_info>> resolve(std::string host, std::uint16_t port,
 }
 
 }  // namespace braid::asyncio
+
+namespace braid::asyncio {
+// Named defaults, never a braced temporary in a co_await expression (see resolve.hpp).
+task<std::vector<address_info>> resolve(std::string host, std::uint16_t port) {
+  const resolve_options defaults;
+  co_return co_await resolve(std::move(host), port, defaults);
+}
+}  // namespace braid::asyncio

@@ -132,9 +132,16 @@ task<int> connect_with_timeout(std::vector<socket_address> addresses, connect_op
   throw connection_timeout_error(ETIMEDOUT, "connect to", first);
 }
 
-stream_pair make_pair(int fd, const connect_options& options) {
+// The pair for a connected socket, after the TLS handshake if one is asked for.
+task<stream_pair> make_pair(int fd, const connect_options& options, std::string host) {
   auto s = detail::make_stream(event_loop::running(), fd, options.limit, options.tcp_nodelay);
-  return {stream_reader(s), stream_writer(s)};
+  stream_pair pair{stream_reader(s), stream_writer(s)};
+  if (options.ssl) {
+    tls_options t{.server_hostname = options.server_hostname.empty() ? host : options.server_hostname,
+                  .ssl_handshake_timeout = options.ssl_handshake_timeout};
+    co_await start_tls(pair.first, pair.second, *options.ssl, t);  // a failure closes the socket
+  }
+  co_return pair;
 }
 
 }  // namespace
@@ -144,19 +151,35 @@ task<stream_pair> open_connection(std::string host, std::uint16_t port, connect_
   if (addresses.empty()) addresses = co_await detail::resolve_for_connect(host, port);
   if (addresses.empty()) throw value_error("no address for " + host);
   const int fd = co_await connect_with_timeout(detail::interleave_families(std::move(addresses)), options);
-  co_return make_pair(fd, options);
+  co_return co_await make_pair(fd, options, host);
 }
 
 task<stream_pair> open_connection(socket_address address, connect_options options) {
   std::vector<socket_address> one{address};
   const int fd = co_await connect_with_timeout(std::move(one), options);
-  co_return make_pair(fd, options);
+  co_return co_await make_pair(fd, options, address.host());
 }
 
 task<stream_pair> open_unix_connection(std::string path, connect_options options) {
   std::vector<socket_address> one{socket_address::from_unix_path(path)};
   const int fd = co_await connect_with_timeout(std::move(one), options);
-  co_return make_pair(fd, options);
+  co_return co_await make_pair(fd, options, std::string());
 }
 
+}  // namespace braid::asyncio
+
+namespace braid::asyncio {
+// The overloads without options: named defaults, never a braced temporary (see streams.hpp).
+task<stream_pair> open_connection(std::string host, std::uint16_t port) {
+  const connect_options defaults;
+  co_return co_await open_connection(std::move(host), port, defaults);
+}
+task<stream_pair> open_connection(socket_address address) {
+  const connect_options defaults;
+  co_return co_await open_connection(address, defaults);
+}
+task<stream_pair> open_unix_connection(std::string path) {
+  const connect_options defaults;
+  co_return co_await open_unix_connection(std::move(path), defaults);
+}
 }  // namespace braid::asyncio

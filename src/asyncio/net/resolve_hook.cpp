@@ -7,7 +7,8 @@
 namespace braid::asyncio::detail {
 
 task<std::vector<socket_address>> resolve_for_connect(std::string host, std::uint16_t port) {
-  std::vector<address_info> infos = co_await resolve(host, port, {.type = socket_type::stream});
+  const resolve_options streams{.type = socket_type::stream};  // not braced in co_await (g++ 12)
+  std::vector<address_info> infos = co_await resolve(host, port, streams);
   // IPv6 first (RFC 8305), in the resolver's order within each family.
   std::vector<socket_address> v6, v4;
   for (const auto& i : infos) {

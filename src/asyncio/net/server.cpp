@@ -32,6 +32,7 @@ struct server_state {
   std::vector<task_handle<void>> acceptors;
   std::vector<task_handle<void>> connections;  // finished ones are swept as new ones come
   std::size_t active = 0;
+  std::size_t accepting = 0;  // accept loops still running
   bool serving = false;
   event slot_free;
   event changed;  // closed, or a connection finished
@@ -85,7 +86,21 @@ socket_address bound_address(int fd) {
 
 task<void> serve_connection(std::shared_ptr<server_state> s, stream_reader r, stream_writer w) {
   try {
-    co_await s->handler(r, w);
+    bool handshake_failed = false;
+    if (s->options.ssl) {
+      try {
+        const tls_options server_side{.server_side = true,
+                                      .ssl_handshake_timeout = s->options.ssl_handshake_timeout};
+        co_await start_tls(r, w, *s->options.ssl, server_side);
+      } catch (const braid::error&) {
+        handshake_failed = true;  // a client that cannot speak TLS to us: close, as Python does
+      }
+    }
+    if (handshake_failed) {
+      w.abort();
+    } else {
+      co_await s->handler(r, w);
+    }
   } catch (const cancelled_error&) {
     // shutdown() cancelled it: the connection just closes
   } catch (...) {
@@ -104,7 +119,20 @@ bool resource_accept_error(long r) noexcept {
   return r == -EMFILE || r == -ENFILE || r == -ENOBUFS || r == -ENOMEM;
 }
 
+// Leaves the count of accept loops right however the loop ends.
+struct accepting_scope {
+  server_state& s;
+  explicit accepting_scope(server_state& state) : s(state) { ++s.accepting; }
+  ~accepting_scope() {
+    --s.accepting;
+    s.changed.set();
+  }
+  accepting_scope(const accepting_scope&) = delete;
+  accepting_scope& operator=(const accepting_scope&) = delete;
+};
+
 task<void> accept_loop(std::shared_ptr<server_state> s, int fd) {
+  accepting_scope scope(*s);
   while (s->serving) {
     while (s->serving && s->options.max_connections != 0 &&
            s->active >= s->options.max_connections) {
@@ -191,11 +219,12 @@ task<void> server::serve_forever() {
 task<void> server::wait_closed() {
   auto s = s_;
   if (!s) throw invalid_state_error("this server is empty");
-  while (s->serving || s->active > 0) {
+  // Counted rather than joined: joining an accept loop a cancelled wait_closed() had cancelled
+  // would throw its cancellation again.
+  while (s->serving || s->active > 0 || s->accepting > 0) {
     s->changed.clear();
     co_await s->changed.wait();
   }
-  for (auto& a : s->acceptors) co_await a;
 }
 
 task<std::size_t> server::shutdown(std::chrono::nanoseconds grace) {
@@ -237,4 +266,16 @@ task<server> start_unix_server(connection_handler handler, std::string path, ser
   co_return start(std::move(handler), std::move(one), options);
 }
 
+}  // namespace braid::asyncio
+
+namespace braid::asyncio {
+// The overloads without options: named defaults, never a braced temporary (see streams.hpp).
+task<server> start_server(connection_handler handler, std::string host, std::uint16_t port) {
+  const server_options defaults;
+  co_return co_await start_server(std::move(handler), std::move(host), port, defaults);
+}
+task<server> start_unix_server(connection_handler handler, std::string path) {
+  const server_options defaults;
+  co_return co_await start_unix_server(std::move(handler), std::move(path), defaults);
+}
 }  // namespace braid::asyncio

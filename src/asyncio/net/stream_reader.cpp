@@ -45,12 +45,46 @@ std::size_t received(stream_state& s, long r) {
   throw_connection_error(static_cast<int>(-r), "recv from", s.peer);
 }
 
+// Decrypts more into the buffer, receiving ciphertext as needed; 0 at end of stream. A peer
+// that closes without close_notify ends the stream too, as Python's asyncio treats it.
+task<std::size_t> fill_tls(stream_state& s) {
+  for (;;) {
+    s.reserve_read(16 * 1024);
+    const auto rr = s.tls->read({reinterpret_cast<std::byte*>(s.rbuf.get() + s.rend), s.rcap - s.rend});
+    s.tls_output();  // a TLS 1.3 key update or ticket may want an answer
+    using status = detail::tls_engine::read_status;
+    if (rr.status == status::data) {
+      s.rend += rr.bytes;
+      co_return rr.bytes;
+    }
+    if (rr.status != status::want_read) {
+      s.eof = true;
+      co_return 0;
+    }
+    if (s.closed) {
+      s.eof = true;
+      co_return 0;
+    }
+    const long r = co_await detail::recv_op(s.fd, s.tls_in.get(), s.tls_in_cap);
+    if (r > 0) {
+      s.tls->feed({reinterpret_cast<const std::byte*>(s.tls_in.get()), static_cast<std::size_t>(r)});
+    } else if (r == 0) {
+      s.tls->feed_eof();
+    } else {
+      received(s, r);  // throws the connection's error, or is our own close
+      s.eof = true;
+      co_return 0;
+    }
+  }
+}
+
 // Receives more into the buffer; 0 at end of stream.
 task<std::size_t> fill(stream_state& s) {
   if (s.eof || s.closed) {
     s.eof = true;
     co_return 0;
   }
+  if (s.tls) co_return co_await fill_tls(s);
   s.reserve_read(16 * 1024);
   const long r = co_await detail::recv_op(s.fd, s.rbuf.get() + s.rend, s.rcap - s.rend);
   const std::size_t n = received(s, r);
@@ -137,6 +171,13 @@ task<std::size_t> stream_reader::read_into(std::span<std::byte> into) {
     co_return n;
   }
   if (s.eof || s.closed) co_return 0;
+  if (s.tls) {  // decrypted through the buffer
+    const std::size_t got = co_await fill(s);
+    const std::size_t n = std::min(into.size(), got);
+    std::memcpy(into.data(), s.rbuf.get() + s.rbegin, n);
+    s.rbegin += n;
+    co_return n;
+  }
   const long r = co_await detail::recv_op(s.fd, into.data(), into.size());
   co_return received(s, r);
 }

@@ -3,6 +3,7 @@
 // write buffers and the loop-side flusher that sends queued bytes as the socket drains.
 // Private to src/asyncio.
 
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <memory>
@@ -10,8 +11,10 @@
 #include <vector>
 
 #include "braid/asyncio/detail/intrusive.hpp"
+#include "braid/asyncio/detail/tls_engine.hpp"
 #include "braid/asyncio/event.hpp"
 #include "braid/asyncio/socket_address.hpp"
+#include "braid/asyncio/task.hpp"
 
 namespace braid::asyncio {
 class event_loop;
@@ -70,6 +73,14 @@ struct stream_state {
   event resumed;      // set while not paused (drain waits on it)
   event closed_event;
 
+  // TLS: the engine turns plaintext into ciphertext and back; `tls_in` takes ciphertext from
+  // the socket. The write buffers then hold ciphertext.
+  std::unique_ptr<tls_engine> tls;
+  std::unique_ptr<char[]> tls_in;
+  std::size_t tls_in_cap = 0;
+  /// Queues what the engine has to send and sends it. Never throws.
+  void tls_output() noexcept;
+
   std::size_t unread() const noexcept { return rend - rbegin; }
   std::size_t queued() const noexcept { return sending.size() - sent + pending.size(); }
 
@@ -87,6 +98,10 @@ struct stream_state {
   /// Closes the socket now. Never throws.
   void close_now(bool reset) noexcept;
 };
+
+/// Runs the TLS handshake of `s.tls` (set by the caller), bounded by `timeout`. Throws the
+/// engine's errors, connection_timeout_error, connection_error.
+task<void> tls_handshake(stream_state& s, std::chrono::nanoseconds timeout);
 
 /// Makes a connected stream's state for `fd` (non-blocking), attaching it to `loop`.
 std::shared_ptr<stream_state> make_stream(event_loop& loop, int fd, std::size_t limit,

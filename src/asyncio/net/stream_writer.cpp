@@ -36,6 +36,11 @@ void stream_writer::write(std::string_view data) {
   stream_state& s = checked(s_);
   check_writable(s);
   if (data.empty() || s.write_errno != 0) return;  // a broken connection reports at drain()
+  if (s.tls) {
+    s.tls->write({reinterpret_cast<const std::byte*>(data.data()), data.size()});
+    s.tls_output();
+    return;
+  }
   if (s.queued() == 0 && !s.flusher.armed) {
     // Nothing ahead of it: send straight from the caller's memory, queue only the rest.
     const long r = ::send(s.fd, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -56,6 +61,10 @@ void stream_writer::write_lines(std::span<const std::string_view> buffers) {
   stream_state& s = checked(s_);
   check_writable(s);
   if (s.write_errno != 0) return;
+  if (s.tls) {
+    for (auto b : buffers) write(b);
+    return;
+  }
   std::size_t skip = 0;  // bytes the sendmsg took
   if (s.queued() == 0 && !s.flusher.armed) {
     std::vector<::iovec> iov;
@@ -95,14 +104,29 @@ task<void> stream_writer::drain() {
   if (s.write_errno != 0) throw_write_error(s);
 }
 
+namespace {
+// TLS's end of data: close_notify, queued before the FIN or the close.
+void send_close_notify(stream_state& s) noexcept {
+  if (!s.tls || !s.tls->handshake_done() || s.write_errno != 0) return;
+  try {
+    s.tls->shutdown();
+  } catch (...) {
+    return;  // the connection closes anyway
+  }
+  s.tls_output();
+}
+}  // namespace
+
 void stream_writer::write_eof() noexcept {
   if (!s_ || s_->closed || s_->eof_requested) return;
+  send_close_notify(*s_);
   s_->eof_requested = true;
   s_->flush();
 }
 
 void stream_writer::close() noexcept {
   if (!s_ || s_->closing || s_->closed) return;
+  if (!s_->eof_requested) send_close_notify(*s_);
   s_->closing = true;
   if (s_->write_errno != 0) {
     s_->close_now(false);
@@ -127,6 +151,7 @@ task<std::size_t> stream_writer::sendfile(int file_fd, std::uint64_t offset, std
   stream_state& s = checked(s_);
   auto keep = s_;
   check_writable(s);
+  if (s.tls) throw invalid_state_error("sendfile on a TLS stream: the kernel cannot encrypt");
   // What was written before goes first: wait until the queue is empty.
   while (s.queued() > 0 && s.write_errno == 0 && !s.closed) {
     const std::size_t high = s.high_water;
@@ -182,5 +207,9 @@ socket_address stream_writer::local_address() const noexcept {
   return s_ ? s_->local : socket_address();
 }
 int stream_writer::fileno() const noexcept { return s_ ? s_->fd : -1; }
+bool stream_writer::is_tls() const noexcept { return s_ && s_->tls; }
+std::string stream_writer::alpn_protocol() const {
+  return s_ && s_->tls ? s_->tls->alpn_protocol() : std::string();
+}
 
 }  // namespace braid::asyncio
