@@ -19,7 +19,13 @@ export OMPI_MCA_btl_base_warn_component_unused=0
 # Only the job's processes carry the tag (not this script, nor the grep below).
 env BRAID_MPI_JOB_TAG="$tag" timeout -k 5 "$limit" "$@"
 status=$?
-[ $status -eq 124 ] && echo "run_mpi_job: the job did not finish within $limit seconds" >&2
+# ctest judges these jobs by their output (GoogleTest's summary), so say a failure out loud too:
+# a sanitizer's report at exit comes after GoogleTest's "PASSED".
+if [ $status -eq 124 ]; then
+  echo "run_mpi_job: the job did not finish within $limit seconds" >&2
+elif [ $status -ne 0 ]; then
+  echo "run_mpi_job: the job failed with exit status $status" >&2
+fi
 
 # mpirun returns once its processes have exited; a spawned worker's launcher (the orted of a
 # program started without mpirun) may still be ending: wait for each such process to exit, a
