@@ -404,6 +404,7 @@ struct mpi_pool_executor::impl {
                              (n == 1 ? " task" : " tasks");
     std::lock_guard g(rt.lock);
     if (!spawned) rt.dead[static_cast<std::size_t>(w.rank)] = true;
+    rt.any_death = true;
     for (auto& s : w.held) {
       // MPI may still read a send to the dead rank that never completed: keep its bytes.
       if (s.request != MPI_REQUEST_NULL) rt.orphans.push_back(s.task);

@@ -31,14 +31,19 @@ void finish() {
   std::lock_guard g(rt.lock);
   if (rt.finalized) return;
   rt.finalized = true;
+  // After a death (only survivable under mpirun --enable-recovery), OpenMPI 4.1's
+  // MPI_Finalize sometimes waits for ever for the dead process in its closing fence: then no
+  // rank finalises (a quit message with a body says so), and each simply exits.
+  const bool any_dead = rt.any_death;
   if (rt.world_rank == 0 && rt.parent == MPI_COMM_NULL && rt.world != MPI_COMM_NULL) {
+    const char skip = 1;
     for (int r = 1; r < rt.world_size; ++r) {
-      if (!rt.dead[static_cast<std::size_t>(r)]) MPI_Send(nullptr, 0, MPI_BYTE, r, quit, rt.world);
+      if (!rt.dead[static_cast<std::size_t>(r)]) {
+        MPI_Send(&skip, any_dead ? 1 : 0, MPI_BYTE, r, quit, rt.world);
+      }
     }
   }
-  if (!rt.owns_mpi) return;
-  // A rank that died leaves nothing to wait for: MPI_Finalize still returns (OpenMPI 4.1's
-  // fence counts only live processes when the job survives a death).
+  if (!rt.owns_mpi || any_dead) return;
   if (rt.world != MPI_COMM_NULL) MPI_Comm_free(&rt.world);
   MPI_Finalize();
 }

@@ -89,6 +89,7 @@ void serve_as_worker(runtime& rt, MPI_Comm comm, bool spawned) {
   backoff wait(std::chrono::microseconds(1000));
   std::string body, result;
   bool serving = false;
+  bool finalize = true;
   for (bool done = false; !done;) {
     switch (receive(comm, body, wait)) {
       case hello:
@@ -125,15 +126,18 @@ void serve_as_worker(runtime& rt, MPI_Comm comm, bool spawned) {
         break;
       case quit:
         done = true;
+        finalize = body.empty();  // a body: a rank died, and MPI_Finalize could hang
         break;
       default:
         break;
     }
   }
   std::fflush(nullptr);
-  if (spawned) MPI_Comm_disconnect(&comm);
-  if (rt.world != MPI_COMM_NULL) MPI_Comm_free(&rt.world);
-  if (rt.owns_mpi) MPI_Finalize();
+  if (finalize) {
+    if (spawned) MPI_Comm_disconnect(&comm);
+    if (rt.world != MPI_COMM_NULL) MPI_Comm_free(&rt.world);
+  }
+  if (rt.owns_mpi && finalize) MPI_Finalize();
   ::_exit(0);
 }
 

@@ -64,6 +64,7 @@ struct runtime {
   std::mutex lock;
   bool world_pool_alive = false;
   std::vector<bool> dead;  // by world rank: died, never to be sent to again
+  bool any_death = false;  // some worker (world or spawned) died: MPI_Finalize may hang
   bool finalized = false;
   // Tasks whose send to a dead rank may never complete: MPI may still read their bytes.
   std::vector<std::shared_ptr<multiprocessing::detail::task_base>> orphans;
