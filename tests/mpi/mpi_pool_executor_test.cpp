@@ -2,7 +2,7 @@
 // under `mpirun -n 3`, rank 0 runs the case and ranks 1 and 2 are the workers; the Spawn cases
 // run without mpirun and start their workers with MPI_Comm_spawn. Gates between rank 0 and a
 // task are named pipes (every rank runs on this machine): a blocked task reads a byte the test
-// writes, never a sleep.
+// writes, never a timed wait.
 
 #include "braid/mpi/mpi_pool_executor.hpp"
 
