@@ -7,13 +7,25 @@ add_library(braid::braid ALIAS braid_braid)
 set_target_properties(braid_braid PROPERTIES EXPORT_NAME braid)
 target_link_libraries(braid_braid INTERFACE ${BRAID_MODULES})
 
-install(TARGETS ${BRAID_MODULES} braid_braid EXPORT braidTargets
+install(TARGETS ${BRAID_MODULES} ${BRAID_OPTIONAL_MODULES} braid_braid EXPORT braidTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY include/braid DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
+# braid::mpi's users find MPI again through braid's package.
+if(TARGET braid_mpi)
+  # FindMPI's C component needs the C language, which a C++-only consumer has not enabled.
+  set(BRAID_FIND_MPI [=[
+get_property(_braid_languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+if(NOT "C" IN_LIST _braid_languages)
+  enable_language(C)
+endif()
+find_dependency(MPI COMPONENTS C)  # braid::mpi links MPI::MPI_C]=])
+else()
+  set(BRAID_FIND_MPI "")
+endif()
 set(BRAID_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/braid)
 install(EXPORT braidTargets NAMESPACE braid:: DESTINATION ${BRAID_CMAKE_DIR})
 configure_package_config_file(cmake/braidConfig.cmake.in
@@ -34,3 +46,10 @@ string(APPEND BRAID_PC_LIBS "${BRAID_PC_PRIVATE_LIBS} ")
 file(RELATIVE_PATH BRAID_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 configure_file(cmake/braid.pc.in ${CMAKE_CURRENT_BINARY_DIR}/braid.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/braid.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# braid-mpi.pc: braid::mpi with MPI's own flags (Debian's ompi-c.pc).
+if(TARGET braid_mpi)
+  configure_file(cmake/braid-mpi.pc.in ${CMAKE_CURRENT_BINARY_DIR}/braid-mpi.pc @ONLY)
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/braid-mpi.pc
+          DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()

@@ -1,7 +1,5 @@
 // The worker's side: entering worker mode before main, the message loop, and reporting errors.
 
-#include <cxxabi.h>
-#include <execinfo.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -15,9 +13,9 @@
 #include <memory>
 #include <sstream>
 #include <string>
-#include <typeinfo>
 #include <vector>
 
+#include "braid/multiprocessing/detail/remote_failure.hpp"
 #include "braid/multiprocessing/detail/serialize.hpp"
 #include "braid/multiprocessing/errors.hpp"
 #include "detail/wire.hpp"
@@ -31,13 +29,6 @@ __attribute__((noinline)) void worker_anchor() noexcept {
 
 namespace {
 
-std::string demangle(const char* name) {
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(name, nullptr, nullptr, &status),
-                                             std::free);
-  return status == 0 && out ? std::string(out.get()) : std::string(name);
-}
-
 std::string executable_identity() {
   struct stat st {};
   if (::stat("/proc/self/exe", &st) != 0) return "?";
@@ -45,54 +36,6 @@ std::string executable_identity() {
   s << st.st_dev << ':' << st.st_ino << ':' << st.st_size << ':' << st.st_mtim.tv_sec << '.'
     << st.st_mtim.tv_nsec;
   return s.str();
-}
-
-// "binary(_ZN3fooEv+0x1c) [0x...]" -> "binary(foo()+0x1c) [0x...]"
-std::string readable_frame(const char* symbol) {
-  std::string s(symbol);
-  const auto open = s.find('(');
-  const auto plus = s.find('+', open == std::string::npos ? 0 : open);
-  if (open == std::string::npos || plus == std::string::npos || plus == open + 1) return s;
-  const std::string mangled = s.substr(open + 1, plus - open - 1);
-  return s.substr(0, open + 1) + demangle(mangled.c_str()) + s.substr(plus);
-}
-
-std::string current_stack() {
-  void* frames[64];
-  const int n = ::backtrace(frames, 64);
-  std::string out;
-  char** symbols = ::backtrace_symbols(frames, n);
-  for (int i = 0; i < n; ++i) {
-    out += "  #" + std::to_string(i) + ' ';
-    out += symbols != nullptr ? readable_frame(symbols[i]) : std::string("?");
-    out += '\n';
-  }
-  std::free(symbols);  // NOLINT: backtrace_symbols allocates with malloc
-  return out;
-}
-
-struct error_text {
-  std::string type, message, stack;
-  template <class A>
-  void serialize(A& ar) {
-    ar(type, message, stack);
-  }
-};
-
-// Called inside a catch block.
-error_text describe_current_exception() {
-  error_text e;
-  const std::type_info* type = abi::__cxa_current_exception_type();
-  e.type = type != nullptr ? demangle(type->name()) : "unknown exception";
-  try {
-    throw;
-  } catch (const std::exception& ex) {
-    e.message = ex.what();
-  } catch (...) {
-    e.message = "(not a std::exception)";
-  }
-  e.stack = current_stack();
-  return e;
 }
 
 struct hello_message {
@@ -135,7 +78,7 @@ int serve(int fd, message_reader& in, worker_mode mode) {
       run_call(body, result);
     } catch (...) {
       failed = true;
-      const error_text e = describe_current_exception();
+      const failure_text e = describe_current_exception();
       if (mode == worker_mode::process) {
         std::fflush(stdout);
         std::fprintf(stderr, "braid: process %d: unhandled exception: %s: %s\n%s",
@@ -167,16 +110,6 @@ std::string encode_hello(worker_mode mode, const remote_call& initializer) {
   m.init = initializer.encoded().bytes;
   m.parent = ::getpid();
   return encode_value(m);
-}
-
-std::exception_ptr decode_remote_error(std::string_view body) {
-  try {
-    auto e = decode_value<error_text>(body);
-    return std::make_exception_ptr(
-        remote_error(std::move(e.type), std::move(e.message), std::move(e.stack)));
-  } catch (...) {
-    return std::current_exception();
-  }
 }
 
 int run_worker(int fd, pid_t parent) noexcept {
@@ -211,7 +144,7 @@ int run_worker(int fd, pid_t parent) noexcept {
         std::string ignored;
         run_call(hello.init, ignored);
       } catch (...) {
-        const error_text e = describe_current_exception();
+        const failure_text e = describe_current_exception();
         close_all(fds);
         return fatal(fd, "a worker's initializer threw " + e.type + ": " + e.message, 72);
       }

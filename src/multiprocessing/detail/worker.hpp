@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "braid/multiprocessing/detail/code_ref.hpp"
+#include "braid/multiprocessing/detail/remote_failure.hpp"
 #include "braid/multiprocessing/remote_call.hpp"
 #include "braid/multiprocessing/start_method.hpp"
 
@@ -69,8 +70,6 @@ int signal_pidfd(int pidfd, int signal) noexcept;
 /// not `parent` (0: the pool's process, named in the hello message). Never throws.
 int run_worker(int fd, pid_t parent = 0) noexcept;
 
-/// Builds the error the parent stores for a task that threw in the worker.
-std::exception_ptr decode_remote_error(std::string_view body);
 
 /// Waits for the child `pid` (EINTR-safe) and describes how it ended: sets signal (0 if it
 /// exited) and exit code (-1 if signalled). Returns false (signal 0, exit code -1) if the status
