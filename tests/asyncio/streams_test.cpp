@@ -1,7 +1,15 @@
 // TCP and Unix streams over loopback: echo, half-close, framing errors, resets, back-pressure,
 // Happy Eyeballs, cancellation without leaks, graceful shutdown. Every case runs on both
 // backends (the io_uring/ copies).
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
 
 #include <string>
 #include <vector>
@@ -526,6 +534,65 @@ task<void> many_main(std::size_t count) {
 TEST(Streams, AThousandConnectionsOnOneLoop) {
   const auto fds = open_fd_count();
   run(many_main(1000));
+  EXPECT_EQ(open_fd_count(), fds);
+}
+
+// 10,000 connections on one server loop. The clients run in a forked child with its own loop,
+// since both ends in one process would need more descriptors than the limit allows.
+task<int> ten_thousand_clients(std::uint16_t port, std::size_t count) {
+  std::vector<stream_pair> clients;
+  clients.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) clients.push_back(co_await open_connection("127.0.0.1", port));
+  for (auto& c : clients) c.second.write("ping\n");
+  std::size_t answered = 0;
+  for (auto& c : clients) {
+    std::string got = co_await c.first.read_line();
+    if (got == "ping\n") ++answered;
+  }
+  for (auto& c : clients) c.second.close();
+  co_return answered == count ? 0 : 1;
+}
+
+task<void> counted_echo(stream_reader r, stream_writer w, std::size_t& live, std::size_t& peak) {
+  peak = std::max(peak, ++live);
+  co_await echo_handler(std::move(r), std::move(w));
+  --live;
+}
+
+task<int> ten_thousand_server(std::size_t count) {
+  std::size_t live = 0;
+  std::size_t peak = 0;
+  auto handler = [&live, &peak](stream_reader r, stream_writer w) {
+    return counted_echo(std::move(r), std::move(w), live, peak);
+  };
+  const server_options deep{.backlog = 4096};
+  server srv = co_await start_server(handler, "127.0.0.1", 0, deep);
+  const auto port = srv.addresses()[0].port();
+  const pid_t child = ::fork();
+  if (child == 0) {
+    // The child's thread still counts as running the parent's loop: a fresh thread runs a
+    // fresh loop, and the child exits without unwinding the parent's.
+    int rc = 1;
+    std::thread clients([&rc, port, count] { rc = run(ten_thousand_clients(port, count)); });
+    clients.join();
+    std::_Exit(rc);
+  }
+  // Every client connects and is answered before any closes: all handlers run at the peak.
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
+  co_await wait_readable(pidfd);  // the child exited
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ::close(pidfd);
+  srv.close();
+  co_await srv.wait_closed();
+  EXPECT_EQ(peak, count);
+  co_return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+}
+
+TEST(Streams, TenThousandConnectionsOnOneLoop) {
+  const auto fds = open_fd_count();
+  const int child_status = run(ten_thousand_server(10000));
+  EXPECT_EQ(child_status, 0);
   EXPECT_EQ(open_fd_count(), fds);
 }
 
