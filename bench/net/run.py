@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the network benchmarks side by side and prints one markdown table.
 
-Each server (braid on epoll and on io_uring, Boost.Asio, a hand-written epoll floor, Go with
+Each server (braid on epoll and on io_uring, Boost.Asio, hand-written epoll and io_uring floors, Go with
 GOMAXPROCS=1, Python asyncio and uvloop) runs in its own process on one thread and is driven by
 the same client process (echo_client.cpp). For every row the table gives the wall-clock rate and
 the server's CPU time per operation (user + system, from /proc/PID/stat), which moves far less
@@ -107,6 +107,7 @@ def main():
         Server("braid epoll", [str(b / "bench_net_echo_braid"), "PORT", "epoll"]),
         Server("braid io_uring", [str(b / "bench_net_echo_braid"), "PORT", "io_uring"]),
         Server("hand-written epoll", [str(b / "bench_net_echo_floor_epoll"), "PORT"]),
+        Server("hand-written io_uring", [str(b / "bench_net_echo_floor_uring"), "PORT"]),
         Server("Boost.Asio", [str(b / "bench_net_echo_asio"), "PORT"]),
         Server("Go", [str(gobin), "PORT"], {"GOMAXPROCS": "1"}),
         Server("uvloop", [py, str(ROOT / "bench/net/echo_python.py"), "PORT", "uvloop"]),
