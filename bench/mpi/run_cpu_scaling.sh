@@ -23,12 +23,15 @@ export OMPI_MCA_btl=self,vader,tcp OMPI_MCA_btl_base_warn_component_unused=0
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$build/bench/mpi" "$rounds" "$tasks" "$max_workers" <<'PY'
-import statistics, subprocess, sys
+import resource, statistics, subprocess, sys
 bench, rounds, tasks, max_workers = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 
 def run(cmd):
+    """The wall time the program reports, and the CPU time of the whole job (every process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.split()
-    return float(out[1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return float(out[1]), (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 def mpi(k):
     return run(["mpirun", "--oversubscribe", "--allow-run-as-root", "-n", str(k + 1),
@@ -37,15 +40,18 @@ def mpi(k):
 def pool(k):
     return run([f"{bench}/bench_mpi_cpu_process_pool", str(k), tasks])
 
-times = {}
+wall, cpu = {}, {}
 for _ in range(rounds):
-    times.setdefault(("serial", 0), []).append(pool(0))
-    for k in range(1, max_workers + 1):
-        for name, f in (("mpi", mpi), ("pool", pool)):
-            times.setdefault((name, k), []).append(f(k))
+    configs = [("serial", 0, pool)]
+    configs += [(name, k, f) for k in range(1, max_workers + 1)
+                for name, f in (("mpi", mpi), ("pool", pool))]
+    for name, k, f in configs:
+        w, c = f(k)
+        wall.setdefault((name, k), []).append(w)
+        cpu.setdefault((name, k), []).append(c)
 
-best = {key: min(v) for key, v in times.items()}
-median = {key: statistics.median(v) for key, v in times.items()}
+best = {key: min(v) for key, v in wall.items()}
+median = {key: statistics.median(v) for key, v in wall.items()}
 serial = best[("serial", 0)]
 print(f"{tasks} tasks, {rounds} rounds; serial loop in one process: best {serial:.3f} s, "
       f"median {median[('serial', 0)]:.3f} s")
@@ -62,5 +68,14 @@ for k in range(1, max_workers + 1):
     row.append(f"{best[('mpi', k)] / best[('pool', k)]:.3f} / "
                f"{median[('mpi', k)] / median[('pool', k)]:.3f}")
     print("| " + " | ".join(row) + " |")
+# What each whole job spent on the CPU (start, warm-up and end included): beyond the serial
+# loop's, it is the pool's own cost (polling, messages, starting processes) on these cores.
+print()
+print("| workers | job CPU, median: MPI pool | process pool | serial loop |")
+print("|---|---|---|---|")
+serial_cpu = statistics.median(cpu[("serial", 0)])
+for k in range(1, max_workers + 1):
+    print(f"| {k} | {statistics.median(cpu[('mpi', k)]):.3f} s "
+          f"| {statistics.median(cpu[('pool', k)]):.3f} s | {serial_cpu:.3f} s |")
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
