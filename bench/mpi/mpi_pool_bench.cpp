@@ -1,15 +1,18 @@
 // braid::mpi::mpi_pool_executor's benchmarks, one scenario a run (bench/mpi/run.sh runs each
 // as its own MPI job beside mpi4py.futures and measures the job's CPU):
 //   mpirun -n 3 bench_mpi_pool <startup|tiny|map1|map1000|mib>
-// Prints "<name> <value> <unit>" lines.
+//   mpirun -n <workers + 1> bench_mpi_pool cpu <tasks>   (bench/mpi/run_cpu_scaling.sh)
+// Prints "<name> <value> <unit> <tasks>" lines.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
 #include <string>
 #include <vector>
 
 #include "braid/mpi/mpi_pool_executor.hpp"
+#include "cpu_task.hpp"
 
 namespace mpi = braid::mpi;
 using clock_type = std::chrono::steady_clock;
@@ -60,6 +63,26 @@ int main(int argc, char** argv) {
       if (pool.submit(echo, arg).result().size() != arg.size()) return 1;
     }
     std::printf("mib_round_trip %.1f us %d\n", seconds_since(start) * 1e6 / n, n);
+  } else if (what == "cpu") {
+    // CPU-bound scaling: the same prime-counting tasks as bench_mpi_cpu_process_pool, through
+    // map with chunksize 1 over every worker rank, after one task per worker has warmed up.
+    const int n = argc > 2 ? std::atoi(argv[2]) : 120;
+    const long each = braid_bench::count_primes_below(braid_bench::prime_bound);
+    std::vector<int> warm(pool.max_workers());
+    for (long r : pool.map(braid_bench::prime_task, warm)) {
+      if (r != each) return 1;
+    }
+    std::vector<int> inputs(static_cast<std::size_t>(n));
+    std::iota(inputs.begin(), inputs.end(), 0);
+    const auto start = clock_type::now();
+    long sum = 0;
+    for (long r : pool.map(braid_bench::prime_task, inputs)) sum += r;
+    const double t = seconds_since(start);
+    if (sum != each * n) {
+      std::fprintf(stderr, "wrong sum\n");
+      return 1;
+    }
+    std::printf("cpu_bound_%zu_workers %.4f s %d\n", pool.max_workers(), t, n);
   } else {
     std::fprintf(stderr, "unknown scenario %s\n", what.c_str());
     return 2;
