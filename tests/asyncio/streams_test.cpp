@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <thread>
 
@@ -573,7 +574,14 @@ task<int> ten_thousand_server(std::size_t count) {
     // The child's thread still counts as running the parent's loop: a fresh thread runs a
     // fresh loop, and the child exits without unwinding the parent's.
     int rc = 1;
-    std::thread clients([&rc, port, count] { rc = run(ten_thousand_clients(port, count)); });
+    std::thread clients([&rc, port, count] {
+      try {
+        rc = run(ten_thousand_clients(port, count));
+      } catch (const std::exception& e) {  // say why, or the parent sees only a status
+        std::fprintf(stderr, "client process failed: %s\n", e.what());
+        rc = 2;
+      }
+    });
     clients.join();
     std::_Exit(rc);
   }

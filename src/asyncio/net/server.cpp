@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
+#include <unordered_map>
 
 #include "braid/asyncio/detail/socket_ops.hpp"
 #include "braid/asyncio/errors.hpp"
@@ -29,8 +31,11 @@ struct server_state {
   server_options options;
   std::vector<int> listeners;
   std::vector<socket_address> addresses;
-  std::vector<task_handle<void>> acceptors;
-  std::vector<task_handle<void>> connections;  // finished ones are swept as new ones come
+  // The running connections' tasks, by number, each removed by its own task as it ends: a
+  // finished task's frame holds a reference to this state, so keeping its handle here would
+  // be a reference cycle. (The accept loops are counted, not kept, for the same reason.)
+  std::unordered_map<std::uint64_t, task_handle<void>> connections;
+  std::uint64_t next_connection = 0;
   std::size_t active = 0;
   std::size_t accepting = 0;  // accept loops still running
   bool serving = false;
@@ -84,7 +89,8 @@ socket_address bound_address(int fd) {
   return a;
 }
 
-task<void> serve_connection(std::shared_ptr<server_state> s, stream_reader r, stream_writer w) {
+task<void> serve_connection(std::shared_ptr<server_state> s, std::uint64_t id, stream_reader r,
+                             stream_writer w) {
   try {
     bool handshake_failed = false;
     if (s->options.ssl) {
@@ -110,6 +116,7 @@ task<void> serve_connection(std::shared_ptr<server_state> s, stream_reader r, st
   --s->active;
   s->slot_free.set();
   s->changed.set();
+  s->connections.erase(id);  // the loop keeps the running task alive; no cycle is left
 }
 
 bool temporary_accept_error(long r) noexcept {
@@ -159,9 +166,10 @@ task<void> accept_loop(std::shared_ptr<server_state> s, int fd) {
     }
     auto st = detail::make_stream(*s->loop, static_cast<int>(r), s->options.limit,
                                   s->options.tcp_nodelay);
-    std::erase_if(s->connections, [](const task_handle<void>& h) { return h.done(); });
     ++s->active;
-    s->connections.push_back(create_task(serve_connection(s, stream_reader(st), stream_writer(st))));
+    const std::uint64_t id = s->next_connection++;
+    task_handle<void> h = create_task(serve_connection(s, id, stream_reader(st), stream_writer(st)));
+    if (!h.done()) s->connections.emplace(id, std::move(h));
   }
 }
 
@@ -182,7 +190,10 @@ server start(connection_handler handler, std::vector<socket_address> addresses,
     detail::loop_access::attach_fd(*s->loop, s->listeners.back());
   }
   s->serving = true;
-  for (int fd : s->listeners) s->acceptors.push_back(create_task(accept_loop(s, fd)));
+  for (int fd : s->listeners) {
+    task_handle<void> loop = create_task(accept_loop(s, fd));  // the loop owns it; counted
+    (void)loop;
+  }
   return server(s);
 }
 
@@ -237,7 +248,8 @@ task<std::size_t> server::shutdown(std::chrono::nanoseconds grace) {
   } catch (const timeout_error&) {
   }
   std::size_t cancelled = 0;
-  for (auto& c : s->connections) {
+  // Cancelling only schedules each task, so none erases itself while this loop runs.
+  for (auto& [id, c] : s->connections) {
     if (!c.done() && c.cancel()) ++cancelled;
   }
   co_await server(s).wait_closed();
