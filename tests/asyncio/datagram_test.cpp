@@ -33,9 +33,7 @@ task<void> ping_pong_main() {
 }
 
 TEST(Datagram, PingPongOverLoopback) {
-  const auto fds = test::open_fd_count();
-  run(ping_pong_main());
-  EXPECT_EQ(test::open_fd_count(), fds);
+  test::run_checking_descriptors(ping_pong_main());
 }
 
 task<void> truncated_main() {
@@ -98,9 +96,7 @@ task<void> cancel_recv_main() {
 }
 
 TEST(Datagram, CancellingAReceiveLeaksNothing) {
-  const auto fds = test::open_fd_count();
-  run(cancel_recv_main());
-  EXPECT_EQ(test::open_fd_count(), fds);
+  test::run_checking_descriptors(cancel_recv_main());
 }
 
 }  // namespace

@@ -8,6 +8,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
+
+#include <gtest/gtest.h>
+
+#include "braid/asyncio.hpp"
 
 namespace braid::asyncio::test {
 
@@ -19,6 +24,15 @@ inline std::size_t open_fd_count() {
     ::closedir(d);
   }
   return n;
+}
+
+/// Runs `main` on a fresh loop and checks that it left no descriptor open (sockets, pipes, the
+/// loop's own). Fails the current test otherwise.
+template <class T>
+void run_checking_descriptors(task<T> main, run_options options = {}) {
+  const std::size_t before = open_fd_count();
+  run(std::move(main), options);
+  EXPECT_EQ(open_fd_count(), before) << "descriptors leaked";
 }
 
 /// A loopback port bound by a socket that does not listen: connecting to it is refused, and

@@ -52,9 +52,7 @@ task<void> echo_round_trip_main() {
 }
 
 TEST(Streams, EchoRoundTripsOverTcp) {
-  const auto fds = open_fd_count();
-  run(echo_round_trip_main());
-  EXPECT_EQ(open_fd_count(), fds);
+  test::run_checking_descriptors(echo_round_trip_main());
 }
 
 task<void> unix_main(std::string path) {
@@ -70,9 +68,7 @@ task<void> unix_main(std::string path) {
 
 TEST(Streams, EchoOverAUnixSocket) {
   const std::string path = std::string("\0braid-streams-test-", 20) + std::to_string(::getpid());
-  const auto fds = open_fd_count();
-  run(unix_main(path));
-  EXPECT_EQ(open_fd_count(), fds);
+  test::run_checking_descriptors(unix_main(path));
 }
 
 // The client half-closes; the server reads to the end, then answers on the still-open half.
@@ -162,9 +158,7 @@ task<void> refused_main(std::uint16_t port) {
 
 TEST(Streams, ConnectionRefusedIsTyped) {
   test::refusing_port p;
-  const auto fds = open_fd_count();
-  run(refused_main(p.port()));
-  EXPECT_EQ(open_fd_count(), fds);
+  test::run_checking_descriptors(refused_main(p.port()));
 }
 
 // "localhost" is ::1 first: with the server on 127.0.0.1 only, the IPv6 attempt fails and
@@ -183,9 +177,7 @@ task<void> fall_through_main() {
 }
 
 TEST(Streams, HappyEyeballsFallsThroughADeadFirstAddress) {
-  const auto fds = open_fd_count();
-  run(fall_through_main());
-  EXPECT_EQ(open_fd_count(), fds);
+  test::run_checking_descriptors(fall_through_main());
 }
 
 // The server resets the connection (SO_LINGER 0) while the client waits in a read.
@@ -348,9 +340,7 @@ task<void> cancel_read_main() {
 }
 
 TEST(Streams, CancellingAReadLosesNothingAndLeaksNothing) {
-  const auto fds = open_fd_count();
-  run(cancel_read_main());
-  EXPECT_EQ(open_fd_count(), fds);
+  test::run_checking_descriptors(cancel_read_main());
 }
 
 // Cancelling a connect that cannot finish: a listener whose backlog is full and never accepts
@@ -386,9 +376,7 @@ TEST(Streams, CancellingAConnectClosesItsSocket) {
   ASSERT_EQ(::listen(listener, 0), 0);
   socklen_t len = sizeof a;
   ::getsockname(listener, reinterpret_cast<::sockaddr*>(&a), &len);
-  const auto fds = open_fd_count();
-  run(cancel_connect_main(ntohs(a.sin_port)));
-  EXPECT_EQ(open_fd_count(), fds);
+  test::run_checking_descriptors(cancel_connect_main(ntohs(a.sin_port)));
   ::close(listener);
 }
 
@@ -411,9 +399,7 @@ task<void> serve_forever_main() {
 }
 
 TEST(Streams, CancellingServeForeverClosesTheServer) {
-  const auto fds = open_fd_count();
-  run(serve_forever_main());
-  EXPECT_EQ(open_fd_count(), fds);
+  test::run_checking_descriptors(serve_forever_main());
 }
 
 // Graceful shutdown on virtual time: one handler finishes within the grace period, one never
@@ -533,9 +519,7 @@ task<void> many_main(std::size_t count) {
 }
 
 TEST(Streams, AThousandConnectionsOnOneLoop) {
-  const auto fds = open_fd_count();
-  run(many_main(1000));
-  EXPECT_EQ(open_fd_count(), fds);
+  test::run_checking_descriptors(many_main(1000));
 }
 
 // 10,000 connections on one server loop. The clients run in a forked child with its own loop,

@@ -58,9 +58,7 @@ task<void> echo_main(const test::test_certs* certs) {
 
 TEST(TlsStreams, EchoWithAVerifiedCertificate) {
   test::test_certs certs;
-  const auto fds = test::open_fd_count();
-  run(echo_main(&certs));
-  EXPECT_EQ(test::open_fd_count(), fds);
+  test::run_checking_descriptors(echo_main(&certs));
 }
 
 // Each verification failure reaches open_connection's caller as ssl_certificate_error.
@@ -177,10 +175,8 @@ task<void> handshake_timeout_main(const test::test_certs* certs) {
 
 TEST(TlsStreams, AHandshakeTimesOutAndCancelsWithoutLeaks) {
   test::test_certs certs;
-  const auto fds = test::open_fd_count();
   virtual_clock clock;
-  run(handshake_timeout_main(&certs), {.clock = &clock});
-  EXPECT_EQ(test::open_fd_count(), fds);
+  test::run_checking_descriptors(handshake_timeout_main(&certs), {.clock = &clock});
 }
 
 }  // namespace
