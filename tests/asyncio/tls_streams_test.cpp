@@ -179,5 +179,36 @@ TEST(TlsStreams, AHandshakeTimesOutAndCancelsWithoutLeaks) {
   test::run_checking_descriptors(handshake_timeout_main(&certs), {.clock = &clock});
 }
 
+// A peer that stops reading: close() cannot send the queue, and the shutdown timeout aborts the
+// connection instead of keeping it forever (virtual time).
+task<void> never_reads(stream_reader, stream_writer, event* release) { co_await release->wait(); }
+
+task<void> shutdown_timeout_main(const test::test_certs* certs) {
+  event release;
+  auto handler = [&release](stream_reader r, stream_writer w) {
+    return never_reads(std::move(r), std::move(w), &release);
+  };
+  const server_options tls_server{.ssl = ssl_context::server(certs->server.cert, certs->server.key)};
+  server srv = co_await start_server(handler, "127.0.0.1", 0, tls_server);
+  const connect_options tls_client{.ssl = trusting_client(*certs), .server_hostname = "localhost",
+                                   .ssl_shutdown_timeout = 7s};
+  auto [reader, writer] = co_await open_connection("127.0.0.1", srv.addresses()[0].port(), tls_client);
+  writer.write(std::string(32 * 1024 * 1024, 'q'));  // far more than the socket buffers hold
+  const auto start = event_loop::running().time();
+  writer.close();
+  EXPECT_FALSE(writer.is_closing() && writer.write_buffer_size() == 0);
+  co_await writer.wait_closed();
+  EXPECT_GE(event_loop::running().time() - start, 7s);  // virtual time: exact, not a timing bet
+  release.set();
+  srv.close();
+  co_await srv.wait_closed();
+}
+
+TEST(TlsStreams, CloseGivesUpOnAPeerThatStopsReading) {
+  test::test_certs certs;
+  virtual_clock clock;
+  test::run_checking_descriptors(shutdown_timeout_main(&certs), {.clock = &clock});
+}
+
 }  // namespace
 }  // namespace braid::asyncio

@@ -104,7 +104,9 @@ class stream_writer {
   /// on. Never throws.
   void write_eof() noexcept;
   bool can_write_eof() const noexcept { return true; }  // TLS: close_notify, then FIN
-  /// Closes the connection once the buffer is sent (Python's transport.close()). Never throws.
+  /// Closes the connection once the buffer is sent (Python's transport.close()); on TLS after
+  /// close_notify, and with a reset if the buffer is not sent within ssl_shutdown_timeout.
+  /// Never throws.
   void close() noexcept;
   /// Closes now, dropping the buffer, with a reset (SO_LINGER 0) for TCP (Python's
   /// transport.abort()). Never throws.
@@ -149,6 +151,8 @@ struct tls_options {
   std::string server_hostname;
   bool server_side = false;
   std::chrono::nanoseconds ssl_handshake_timeout = std::chrono::seconds(60);
+  /// See connect_options::ssl_shutdown_timeout.
+  std::chrono::nanoseconds ssl_shutdown_timeout = std::chrono::seconds(30);
 };
 
 /// Upgrades an open connection to TLS in place (Python's StreamWriter.start_tls): bytes the
@@ -183,6 +187,9 @@ struct connect_options {
   std::string server_hostname;
   /// How long the TLS handshake may take (Python's ssl_handshake_timeout, 60 s).
   std::chrono::nanoseconds ssl_handshake_timeout = std::chrono::seconds(60);
+  /// How long close() may wait to send what is queued on a TLS stream before it aborts the
+  /// connection (Python's ssl_shutdown_timeout, 30 s).
+  std::chrono::nanoseconds ssl_shutdown_timeout = std::chrono::seconds(30);
 };
 
 /// Connects to `host` (a numeric address, "localhost", or a name the resolver finds) on
@@ -225,6 +232,7 @@ struct server_options {
   /// handler is called; a connection whose handshake fails is closed without calling it.
   std::optional<ssl_context> ssl;
   std::chrono::nanoseconds ssl_handshake_timeout = std::chrono::seconds(60);
+  std::chrono::nanoseconds ssl_shutdown_timeout = std::chrono::seconds(30);
 };
 
 /// A listening server (Python's asyncio.Server). A handle: copies refer to one server, which

@@ -138,7 +138,8 @@ task<stream_pair> make_pair(int fd, const connect_options& options, std::string 
   stream_pair pair{stream_reader(s), stream_writer(s)};
   if (options.ssl) {
     tls_options t{.server_hostname = options.server_hostname.empty() ? host : options.server_hostname,
-                  .ssl_handshake_timeout = options.ssl_handshake_timeout};
+                  .ssl_handshake_timeout = options.ssl_handshake_timeout,
+                  .ssl_shutdown_timeout = options.ssl_shutdown_timeout};
     co_await start_tls(pair.first, pair.second, *options.ssl, t);  // a failure closes the socket
   }
   co_return pair;

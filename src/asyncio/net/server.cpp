@@ -96,7 +96,8 @@ task<void> serve_connection(std::shared_ptr<server_state> s, std::uint64_t id, s
     if (s->options.ssl) {
       try {
         const tls_options server_side{.server_side = true,
-                                      .ssl_handshake_timeout = s->options.ssl_handshake_timeout};
+                                      .ssl_handshake_timeout = s->options.ssl_handshake_timeout,
+                                      .ssl_shutdown_timeout = s->options.ssl_shutdown_timeout};
         co_await start_tls(r, w, *s->options.ssl, server_side);
       } catch (const braid::error&) {
         handshake_failed = true;  // a client that cannot speak TLS to us: close, as Python does

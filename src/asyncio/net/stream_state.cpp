@@ -136,6 +136,7 @@ void stream_state::update_pressure() noexcept {
 void stream_state::close_now(bool reset) noexcept {
   if (closed) return;
   closed = true;
+  shutdown_timer.cancel();
   if (fd >= 0) {
     if (reset && tcp) {
       ::linger lg{1, 0};

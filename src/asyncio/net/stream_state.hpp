@@ -13,6 +13,7 @@
 #include "braid/asyncio/detail/intrusive.hpp"
 #include "braid/asyncio/detail/tls_engine.hpp"
 #include "braid/asyncio/event.hpp"
+#include "braid/asyncio/event_loop.hpp"
 #include "braid/asyncio/socket_address.hpp"
 #include "braid/asyncio/task.hpp"
 
@@ -76,6 +77,10 @@ struct stream_state {
   // TLS: the engine turns plaintext into ciphertext and back; `tls_in` takes ciphertext from
   // the socket. The write buffers then hold ciphertext.
   std::unique_ptr<tls_engine> tls;
+  // A TLS close() that cannot flush (the peer stopped reading) aborts after this long
+  // (Python's ssl_shutdown_timeout).
+  std::chrono::nanoseconds shutdown_timeout = std::chrono::seconds(30);
+  callback_handle shutdown_timer;
   std::unique_ptr<char[]> tls_in;
   std::size_t tls_in_cap = 0;
   /// Queues what the engine has to send and sends it. Never throws.

@@ -87,6 +87,7 @@ task<void> start_tls(stream_reader& reader, stream_writer& writer, ssl_context c
   if (s->tls) throw invalid_state_error("the stream runs TLS already");
   std::string name = options.server_hostname;
   if (name.empty() && !options.server_side) name = s->peer.host();
+  s->shutdown_timeout = options.ssl_shutdown_timeout;
   s->tls = std::make_unique<detail::tls_engine>(
       context, options.server_side ? detail::tls_role::server : detail::tls_role::client, name);
   // What the reader buffered already came after the peer's decision to speak TLS.

@@ -133,6 +133,16 @@ void stream_writer::close() noexcept {
     return;
   }
   s_->flush();  // closes once the queue is empty (now, if it is)
+  if (s_->closed || !s_->tls) return;
+  // TLS: a peer that stops reading must not keep the connection forever.
+  try {
+    std::weak_ptr<stream_state> weak = s_;
+    s_->shutdown_timer = s_->loop->call_later(s_->shutdown_timeout, [weak] {
+      if (auto s = weak.lock()) s->close_now(true);
+    });
+  } catch (...) {
+    s_->close_now(true);  // no timer (a closed loop, no memory): do not wait at all
+  }
 }
 
 void stream_writer::abort() noexcept {
