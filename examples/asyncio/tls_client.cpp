@@ -21,12 +21,11 @@ asyncio::task<void> greet(asyncio::stream_reader reader, asyncio::stream_writer 
 }
 
 // [tls]
-asyncio::task<void> main_task(std::string cert, std::string key) {
-  const asyncio::server_options tls_server{.ssl = asyncio::ssl_context::server(cert, key)};
+// Contexts are made once, before the loop runs: loading the system's trust store takes tens of
+// milliseconds, which inside a task would block the loop (and the watchdog would say so).
+asyncio::task<void> main_task(asyncio::ssl_context server_ctx, asyncio::ssl_context ctx) {
+  const asyncio::server_options tls_server{.ssl = server_ctx};
   asyncio::server server = co_await asyncio::start_server(greet, "127.0.0.1", 0, tls_server);
-
-  asyncio::ssl_context ctx = asyncio::ssl_context::client();  // verifies chain and host name
-  ctx.load_verify_locations(cert);                           // here: trust this run's cert
   // Options are named, never braced inside the co_await (a g++ 12 bug; see docs/asyncio.md).
   const asyncio::connect_options tls{.ssl = ctx, .server_hostname = "localhost"};
   auto [reader, writer] = co_await asyncio::open_connection(
@@ -52,7 +51,12 @@ int main() {
                            "-days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost "
                            "-keyout " + key + " -out " + cert + " 2>/dev/null";
   int status = std::system(make.c_str());
-  if (status == 0) asyncio::run(main_task(cert, key));
+  if (status == 0) {
+    auto server_ctx = asyncio::ssl_context::server(cert, key);
+    auto client_ctx = asyncio::ssl_context::client();  // verifies the chain and the host name
+    client_ctx.load_verify_locations(cert);            // here: trust this run's certificate
+    asyncio::run(main_task(server_ctx, client_ctx));
+  }
   std::filesystem::remove_all(dir);
   return status == 0 ? 0 : 1;
 }
