@@ -55,5 +55,5 @@ int main() {
   std::printf("Completed in %.2f seconds\n", elapsed.count());
 }
 // Output (the time varies):
-//   Results (decimal digits of n!): 77338, 77343, 77348
+//   Results (decimal digits of n!): 77338, 77342, 77346
 //   Completed in 0.21 seconds
