@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<uint16_t>(std::atoi(argv[1])));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || ::listen(lfd, 4096) < 0) return 1;
+  if (::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || ::listen(lfd, 4096) < 0)
+    return 1;
   const int ep = ::epoll_create1(EPOLL_CLOEXEC);
   epoll_event ev{};
   ev.events = EPOLLIN;
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
         if (r < 0) break;
         const ssize_t w = ::send(fd, buf, static_cast<size_t>(r), MSG_NOSIGNAL);
         const size_t sent = w > 0 ? static_cast<size_t>(w) : 0;
-        if (sent < static_cast<size_t>(r)) pending.append(buf + sent, static_cast<size_t>(r) - sent);
+        if (sent < static_cast<size_t>(r))
+          pending.append(buf + sent, static_cast<size_t>(r) - sent);
       }
       if (closed) {
         backlog.erase(fd);

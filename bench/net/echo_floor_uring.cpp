@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<uint16_t>(std::atoi(argv[1])));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || ::listen(lfd, 4096) < 0) return 1;
+  if (::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || ::listen(lfd, 4096) < 0)
+    return 1;
   if (io_uring_queue_init(4096, &ring, 0) < 0) return 1;
   io_uring_sqe* s = sqe();
   io_uring_prep_multishot_accept(s, lfd, nullptr, nullptr, SOCK_CLOEXEC);

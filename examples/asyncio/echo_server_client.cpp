@@ -50,4 +50,6 @@ asyncio::task<void> main_task() {
 }
 // [end echo]
 
-int main() { asyncio::run(main_task()); }
+int main() {
+  asyncio::run(main_task());
+}

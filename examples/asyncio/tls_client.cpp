@@ -28,8 +28,8 @@ asyncio::task<void> main_task(asyncio::ssl_context server_ctx, asyncio::ssl_cont
   asyncio::server server = co_await asyncio::start_server(greet, "127.0.0.1", 0, tls_server);
   // Options are named, never braced inside the co_await (a g++ 12 bug; see docs/asyncio.md).
   const asyncio::connect_options tls{.ssl = ctx, .server_hostname = "localhost"};
-  auto [reader, writer] = co_await asyncio::open_connection(
-      "127.0.0.1", server.addresses().front().port(), tls);
+  auto [reader, writer] =
+      co_await asyncio::open_connection("127.0.0.1", server.addresses().front().port(), tls);
   std::printf("TLS: %s, ALPN: '%s'\n", writer.is_tls() ? "yes" : "no",
               writer.alpn_protocol().c_str());
   writer.write("braid\n");
@@ -47,9 +47,11 @@ int main() {
   if (dir == nullptr) return 1;
   const std::string cert = std::string(dir) + "/cert.pem";
   const std::string key = std::string(dir) + "/key.pem";
-  const std::string make = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
-                           "-days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost "
-                           "-keyout " + key + " -out " + cert + " 2>/dev/null";
+  const std::string make =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+      "-days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost "
+      "-keyout " +
+      key + " -out " + cert + " 2>/dev/null";
   int status = std::system(make.c_str());
   if (status == 0) {
     auto server_ctx = asyncio::ssl_context::server(cert, key);

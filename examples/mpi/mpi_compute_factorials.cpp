@@ -58,11 +58,10 @@ int main() {
   const auto start = std::chrono::steady_clock::now();
   // Under mpirun the pool uses the job's worker ranks (spawn_info is then unused); started
   // alone it spawns 3 workers, more than this machine may have cores, hence OVERSUBSCRIBE.
-  mpi::mpi_pool_executor pool(mpi::mpi_pool_options{
-      .max_workers = 3, .spawn_info = {{"map_by", ":OVERSUBSCRIBE"}}});
+  mpi::mpi_pool_executor pool(
+      mpi::mpi_pool_options{.max_workers = 3, .spawn_info = {{"map_by", ":OVERSUBSCRIBE"}}});
   for (const auto& [digits, digit_sum] : pool.map(factorial_digits, numbers)) {
-    std::printf("%zu digits, digit sum %llu\n", digits,
-                static_cast<unsigned long long>(digit_sum));
+    std::printf("%zu digits, digit sum %llu\n", digits, static_cast<unsigned long long>(digit_sum));
   }
   pool.shutdown();
   // [end pool]

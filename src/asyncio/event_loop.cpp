@@ -54,7 +54,9 @@ const char* to_string(io_backend_kind kind) noexcept {
   return "unknown";
 }
 
-io_backend_kind event_loop::backend() const noexcept { return impl_->backend->kind(); }
+io_backend_kind event_loop::backend() const noexcept {
+  return impl_->backend->kind();
+}
 
 const std::string& event_loop::backend_fallback_reason() const noexcept {
   return impl_->fallback_reason;
@@ -175,7 +177,9 @@ void event_loop::stop() noexcept {
   if (q.backend) q.backend->wake();
 }
 
-bool event_loop::try_io(detail::io_operation& op) noexcept { return impl_->backend->try_now(op); }
+bool event_loop::try_io(detail::io_operation& op) noexcept {
+  return impl_->backend->try_now(op);
+}
 
 void event_loop::submit_io(detail::io_operation& op) noexcept {
   op.armed = true;
@@ -198,8 +202,12 @@ void event_loop::abandon_io(detail::io_operation& op) noexcept {
   --impl_->io_waits;
 }
 
-void event_loop::attach_fd(int fd) noexcept { impl_->backend->attach(fd); }
-void event_loop::detach_fd(int fd) noexcept { impl_->backend->detach(fd); }
+void event_loop::attach_fd(int fd) noexcept {
+  impl_->backend->attach(fd);
+}
+void event_loop::detach_fd(int fd) noexcept {
+  impl_->backend->detach(fd);
+}
 
 std::chrono::nanoseconds event_loop::poll_timeout() noexcept {
   using std::chrono::nanoseconds;

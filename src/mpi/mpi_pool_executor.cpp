@@ -158,8 +158,8 @@ struct mpi_pool_executor::impl {
     const std::string bytes = mpd::encode_value(hello);
     std::lock_guard g(rt.lock);
     for (auto& w : workers) {
-      check(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, w.rank,
-                     detail::hello, comm),
+      check(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, w.rank, detail::hello,
+                     comm),
             "sending the greeting");
     }
     std::string refused;
@@ -271,8 +271,9 @@ struct mpi_pool_executor::impl {
 
   // Under the mutex: whether some live worker can take another task.
   bool has_room() const {
-    return std::any_of(workers.begin(), workers.end(),
-                       [&](const worker_rank& w) { return !w.dead && w.held.size() < max_in_flight; });
+    return std::any_of(workers.begin(), workers.end(), [&](const worker_rank& w) {
+      return !w.dead && w.held.size() < max_in_flight;
+    });
   }
 
   // Under the mutex: takes queued tasks for workers with room, least loaded first.
@@ -307,10 +308,9 @@ struct mpi_pool_executor::impl {
       const int rc = MPI_Isend(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, w->rank,
                                detail::task, comm, &s.request);
       if (rc != MPI_SUCCESS) {
-        done.push_back({std::move(s.task),
-                        std::make_exception_ptr(transfer_error(
-                            "braid::mpi: sending the task to " + where(*w) + " failed: " +
-                            detail::error_text(rc)))});
+        done.push_back({std::move(s.task), std::make_exception_ptr(transfer_error(
+                                               "braid::mpi: sending the task to " + where(*w) +
+                                               " failed: " + detail::error_text(rc)))});
         continue;
       }
       w->held.push_back(std::move(s));
@@ -389,8 +389,8 @@ struct mpi_pool_executor::impl {
       any = true;
       bury(*who[i], done);
     }
-    if (any && std::all_of(workers.begin(), workers.end(),
-                           [](const worker_rank& w) { return w.dead; })) {
+    if (any &&
+        std::all_of(workers.begin(), workers.end(), [](const worker_rank& w) { return w.dead; })) {
       break_pool("braid::mpi: every worker rank of the pool has died", done);
     }
     return any;
@@ -400,8 +400,7 @@ struct mpi_pool_executor::impl {
     w.dead = true;
     const std::size_t n = w.held.size();
     const std::string text = "braid::mpi: worker " + where(w) + " (pid " + std::to_string(w.pid) +
-                             ") died holding " + std::to_string(n) +
-                             (n == 1 ? " task" : " tasks");
+                             ") died holding " + std::to_string(n) + (n == 1 ? " task" : " tasks");
     std::lock_guard g(rt.lock);
     if (!spawned) rt.dead[static_cast<std::size_t>(w.rank)] = true;
     rt.any_death = true;
@@ -417,7 +416,8 @@ struct mpi_pool_executor::impl {
   void break_pool(const std::string& why, std::vector<done_item>& done) {
     std::lock_guard lock(mutex);
     broken = why;
-    for (auto& t : queue) done.push_back({std::move(t), std::make_exception_ptr(broken_mpi_pool(why))});
+    for (auto& t : queue)
+      done.push_back({std::move(t), std::make_exception_ptr(broken_mpi_pool(why))});
     queue.clear();
     closed = true;
   }

@@ -13,11 +13,12 @@ namespace {
 using namespace std::chrono_literals;
 
 task<void> ping_pong_main() {
-  datagram_endpoint server =
-      co_await create_datagram_endpoint(datagram_options{.local_address = socket_address::from_ip("127.0.0.1", 0)});
+  datagram_endpoint server = co_await create_datagram_endpoint(
+      datagram_options{.local_address = socket_address::from_ip("127.0.0.1", 0)});
   const socket_address where = server.local_address();
   EXPECT_NE(where.port(), 0);
-  datagram_endpoint client = co_await create_datagram_endpoint(datagram_options{.remote_address = where});
+  datagram_endpoint client =
+      co_await create_datagram_endpoint(datagram_options{.remote_address = where});
   for (int i = 0; i < 50; ++i) {
     const std::string msg = "ping " + std::to_string(i);
     co_await client.send(msg);
@@ -37,7 +38,8 @@ TEST(Datagram, PingPongOverLoopback) {
 }
 
 task<void> truncated_main() {
-  auto a = co_await create_datagram_endpoint(datagram_options{.local_address = socket_address::from_ip("127.0.0.1", 0)});
+  auto a = co_await create_datagram_endpoint(
+      datagram_options{.local_address = socket_address::from_ip("127.0.0.1", 0)});
   auto b = co_await create_datagram_endpoint(datagram_options{.remote_address = a.local_address()});
   co_await b.send(std::string(1000, 't'));
   datagram d = co_await a.recv_from(100);
@@ -45,7 +47,9 @@ task<void> truncated_main() {
   EXPECT_TRUE(d.truncated);
 }
 
-TEST(Datagram, ALongerDatagramIsMarkedTruncated) { run(truncated_main()); }
+TEST(Datagram, ALongerDatagramIsMarkedTruncated) {
+  run(truncated_main());
+}
 
 task<void> refused_main(std::uint16_t dead_port) {
   auto c = co_await create_datagram_endpoint(
@@ -77,7 +81,8 @@ TEST(Datagram, AConnectedEndpointSeesPortUnreachableAsRefused) {
 }
 
 task<void> cancel_recv_main() {
-  auto a = co_await create_datagram_endpoint(datagram_options{.local_address = socket_address::from_ip("127.0.0.1", 0)});
+  auto a = co_await create_datagram_endpoint(
+      datagram_options{.local_address = socket_address::from_ip("127.0.0.1", 0)});
   auto waiting = create_task(a.recv());
   co_await sleep(0s);
   waiting.cancel();

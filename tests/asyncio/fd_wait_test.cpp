@@ -110,7 +110,9 @@ task<void> fill(int fd) {
   co_await wait_writable(fd);
 }
 
-task<void> wait_readable_task(int fd) { co_await wait_readable(fd); }
+task<void> wait_readable_task(int fd) {
+  co_await wait_readable(fd);
+}
 
 task<void> duplex_main(int a, int b) {
   auto reader = create_task(read_some(a));

@@ -276,7 +276,7 @@ TEST(Resolve, CancellingALookupLeaksNoDescriptor) {
   run_test([&]() -> task<void> {
     auto o = options_for(server);
     o.family = address_family::ipv4;
-    o.timeout = 60000ms;  // far beyond the test: only cancellation ends it
+    o.timeout = 60000ms;                         // far beyond the test: only cancellation ends it
     co_await resolve("fine.braid.test", 80, o);  // the channel exists, its sockets are closed
     const int baseline = open_fd_count();
     auto hung = create_task(resolve("hang.braid.test", 80, o));

@@ -93,7 +93,9 @@ task<void> half_close_main() {
   co_await srv.wait_closed();
 }
 
-TEST(Streams, HalfCloseLetsThePeerAnswer) { run(half_close_main()); }
+TEST(Streams, HalfCloseLetsThePeerAnswer) {
+  run(half_close_main());
+}
 
 task<void> send_and_close(stream_reader, stream_writer w) {
   w.write("abc");
@@ -116,7 +118,9 @@ task<void> incomplete_main() {
   co_await srv.wait_closed();
 }
 
-TEST(Streams, ReadExactlyAtEndOfStreamGivesThePartialBytes) { run(incomplete_main()); }
+TEST(Streams, ReadExactlyAtEndOfStreamGivesThePartialBytes) {
+  run(incomplete_main());
+}
 
 task<void> long_line(stream_reader, stream_writer w) {
   w.write(std::string(100 * 1024, 'x'));
@@ -127,7 +131,8 @@ task<void> long_line(stream_reader, stream_writer w) {
 task<void> overrun_main() {
   server srv = co_await start_server(long_line, "127.0.0.1", 0);
   const connect_options small_limit{.limit = 1024};  // not braced inside co_await (g++ 12)
-  auto [reader, writer] = co_await open_connection("127.0.0.1", srv.addresses()[0].port(), small_limit);
+  auto [reader, writer] =
+      co_await open_connection("127.0.0.1", srv.addresses()[0].port(), small_limit);
   bool threw = false;
   try {
     co_await reader.read_line();
@@ -142,7 +147,9 @@ task<void> overrun_main() {
   co_await srv.wait_closed();
 }
 
-TEST(Streams, AnOverLongLineIsALimitOverrun) { run(overrun_main()); }
+TEST(Streams, AnOverLongLineIsALimitOverrun) {
+  run(overrun_main());
+}
 
 task<void> refused_main(std::uint16_t port) {
   bool threw = false;
@@ -203,7 +210,9 @@ task<void> reset_mid_read_main() {
   co_await srv.wait_closed();
 }
 
-TEST(Streams, APeerResetMidReadIsConnectionReset) { run(reset_mid_read_main()); }
+TEST(Streams, APeerResetMidReadIsConnectionReset) {
+  run(reset_mid_read_main());
+}
 
 task<void> reset_mid_write_main() {
   server srv = co_await start_server(reset_at_once, "127.0.0.1", 0);
@@ -228,7 +237,9 @@ task<void> reset_mid_write_main() {
   co_await srv.wait_closed();
 }
 
-TEST(Streams, APeerResetMidWriteFailsDrain) { run(reset_mid_write_main()); }
+TEST(Streams, APeerResetMidWriteFailsDrain) {
+  run(reset_mid_write_main());
+}
 
 // Full duplex: one task writes 4 MiB while another reads the echo of it, on one connection.
 task<void> raw_echo(stream_reader r, stream_writer w) {
@@ -269,7 +280,9 @@ task<void> duplex_main() {
   co_await srv.wait_closed();
 }
 
-TEST(Streams, AReaderTaskAndAWriterTaskShareOneConnection) { run(duplex_main()); }
+TEST(Streams, AReaderTaskAndAWriterTaskShareOneConnection) {
+  run(duplex_main());
+}
 
 // Back-pressure: with nobody reading, the buffer grows past the high-water mark and drain()
 // waits until the peer reads it down.
@@ -304,7 +317,9 @@ task<void> pressure_main() {
   EXPECT_EQ(read_total, total);
 }
 
-TEST(Streams, DrainWaitsAboveTheHighWaterMark) { run(pressure_main()); }
+TEST(Streams, DrainWaitsAboveTheHighWaterMark) {
+  run(pressure_main());
+}
 
 // Cancelling a read: the reader's operation is withdrawn, nothing leaks, and data sent later is
 // still there for the next read.
@@ -495,7 +510,9 @@ task<void> limited_main() {
   co_await srv.wait_closed();
 }
 
-TEST(Streams, MaxConnectionsHoldsFurtherOnesInTheBacklog) { run(limited_main()); }
+TEST(Streams, MaxConnectionsHoldsFurtherOnesInTheBacklog) {
+  run(limited_main());
+}
 
 // Many connections on one loop at once.
 task<void> many_main(std::size_t count) {
@@ -504,7 +521,8 @@ task<void> many_main(std::size_t count) {
   const auto port = srv.addresses()[0].port();
   std::vector<stream_pair> clients;
   clients.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) clients.push_back(co_await open_connection("127.0.0.1", port));
+  for (std::size_t i = 0; i < count; ++i)
+    clients.push_back(co_await open_connection("127.0.0.1", port));
   for (auto& c : clients) c.second.write("ping\n");
   std::size_t answered = 0;
   for (auto& c : clients) {
@@ -527,7 +545,8 @@ TEST(Streams, AThousandConnectionsOnOneLoop) {
 task<int> ten_thousand_clients(std::uint16_t port, std::size_t count) {
   std::vector<stream_pair> clients;
   clients.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) clients.push_back(co_await open_connection("127.0.0.1", port));
+  for (std::size_t i = 0; i < count; ++i)
+    clients.push_back(co_await open_connection("127.0.0.1", port));
   for (auto& c : clients) c.second.write("ping\n");
   std::size_t answered = 0;
   for (auto& c : clients) {

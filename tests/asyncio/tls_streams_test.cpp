@@ -37,7 +37,8 @@ task<void> echo_main(const test::test_certs* certs) {
   ssl_context client_ctx = trusting_client(*certs);
   client_ctx.set_alpn_protocols({"braid-test"});
   const connect_options tls_client{.ssl = client_ctx, .server_hostname = "localhost"};
-  auto [reader, writer] = co_await open_connection("127.0.0.1", srv.addresses()[0].port(), tls_client);
+  auto [reader, writer] =
+      co_await open_connection("127.0.0.1", srv.addresses()[0].port(), tls_client);
   EXPECT_TRUE(writer.is_tls());
   EXPECT_EQ(writer.alpn_protocol(), "braid-test");
   const std::string big(60000, 'z');  // within the reader's 64 KiB line limit
@@ -143,13 +144,15 @@ TEST(TlsStreams, StartTlsUpgradesAnOpenStream) {
 
 // A peer that accepts the connection and never speaks TLS: the handshake times out (virtual
 // time), and cancelling a handshake in the middle leaks nothing.
-task<void> silent(stream_reader r, stream_writer) { co_await r.read(); }
+task<void> silent(stream_reader r, stream_writer) {
+  co_await r.read();
+}
 
 task<void> handshake_timeout_main(const test::test_certs* certs) {
   server srv = co_await start_server(silent, "127.0.0.1", 0);
   bool timed_out = false;
-  const connect_options impatient{.ssl = trusting_client(*certs), .server_hostname = "localhost",
-                                  .ssl_handshake_timeout = 5s};
+  const connect_options impatient{
+      .ssl = trusting_client(*certs), .server_hostname = "localhost", .ssl_handshake_timeout = 5s};
   try {
     co_await open_connection("127.0.0.1", srv.addresses()[0].port(), impatient);
   } catch (const connection_timeout_error& e) {
@@ -181,18 +184,22 @@ TEST(TlsStreams, AHandshakeTimesOutAndCancelsWithoutLeaks) {
 
 // A peer that stops reading: close() cannot send the queue, and the shutdown timeout aborts the
 // connection instead of keeping it forever (virtual time).
-task<void> never_reads(stream_reader, stream_writer, event* release) { co_await release->wait(); }
+task<void> never_reads(stream_reader, stream_writer, event* release) {
+  co_await release->wait();
+}
 
 task<void> shutdown_timeout_main(const test::test_certs* certs) {
   event release;
   auto handler = [&release](stream_reader r, stream_writer w) {
     return never_reads(std::move(r), std::move(w), &release);
   };
-  const server_options tls_server{.ssl = ssl_context::server(certs->server.cert, certs->server.key)};
+  const server_options tls_server{.ssl =
+                                      ssl_context::server(certs->server.cert, certs->server.key)};
   server srv = co_await start_server(handler, "127.0.0.1", 0, tls_server);
-  const connect_options tls_client{.ssl = trusting_client(*certs), .server_hostname = "localhost",
-                                   .ssl_shutdown_timeout = 7s};
-  auto [reader, writer] = co_await open_connection("127.0.0.1", srv.addresses()[0].port(), tls_client);
+  const connect_options tls_client{
+      .ssl = trusting_client(*certs), .server_hostname = "localhost", .ssl_shutdown_timeout = 7s};
+  auto [reader, writer] =
+      co_await open_connection("127.0.0.1", srv.addresses()[0].port(), tls_client);
   writer.write(std::string(32 * 1024 * 1024, 'q'));  // far more than the socket buffers hold
   const auto start = event_loop::running().time();
   writer.close();

@@ -118,9 +118,9 @@ TEST(MpiPool, SubmitRunsOnTheWorkerRanks) {
   auto g = pool.submit([](std::string s, int n) { return s + std::to_string(n); },
                        std::string("rank"), 3);
   EXPECT_EQ(g.result(), "rank3");
-  auto v = pool.submit([](std::vector<double> xs) {
-    return std::accumulate(xs.begin(), xs.end(), 0.0);
-  }, std::vector<double>{1.5, 2.5});
+  auto v =
+      pool.submit([](std::vector<double> xs) { return std::accumulate(xs.begin(), xs.end(), 0.0); },
+                  std::vector<double>{1.5, 2.5});
   EXPECT_EQ(v.result(), 4.0);
   auto none = pool.submit([] {});
   none.result();
@@ -133,8 +133,8 @@ TEST(MpiPool, SubmitRunsOnTheWorkerRanks) {
     EXPECT_EQ(host, host_name());
   }
   EXPECT_TRUE(ranks.count(0) == 0);  // rank 0 never runs tasks
-  EXPECT_TRUE(std::includes(std::set<int>{1, 2}.begin(), std::set<int>{1, 2}.end(),
-                            ranks.begin(), ranks.end()));
+  EXPECT_TRUE(std::includes(std::set<int>{1, 2}.begin(), std::set<int>{1, 2}.end(), ranks.begin(),
+                            ranks.end()));
 }
 
 TEST(MpiPool, MapKeepsOrderAndMapUnorderedKeepsEveryResult) {
@@ -272,7 +272,8 @@ std::pair<std::size_t, std::uint64_t> measure(const std::string& s) {
 
 std::string big_string(std::size_t size, char seed) {
   std::string s(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) s[i] = static_cast<char>(seed + static_cast<char>(i % 251));
+  for (std::size_t i = 0; i < size; ++i)
+    s[i] = static_cast<char>(seed + static_cast<char>(i % 251));
   return s;
 }
 
@@ -370,9 +371,9 @@ TEST(MpiPoolRecovery, ATaskWhoseRankDiesFailsWithRankDied) {
 // Run without mpirun: the workers are spawned.
 TEST(MpiPoolSpawn, WorkersAreSpawnedWithoutMpirun) {
   // Two workers and this process on a machine that may have fewer cores.
-  const std::vector<std::pair<std::string, std::string>> oversubscribe{{"map_by", ":OVERSUBSCRIBE"}};
-  mpi::mpi_pool_executor pool(
-      mpi::mpi_pool_options{.max_workers = 2, .spawn_info = oversubscribe});
+  const std::vector<std::pair<std::string, std::string>> oversubscribe{
+      {"map_by", ":OVERSUBSCRIBE"}};
+  mpi::mpi_pool_executor pool(mpi::mpi_pool_options{.max_workers = 2, .spawn_info = oversubscribe});
   EXPECT_EQ(pool.mode(), mpi::start_mode::spawn);
   EXPECT_EQ(pool.worker_ranks(), (std::vector<int>{0, 1}));
   std::vector<int> inputs(100);

@@ -15,7 +15,8 @@ namespace detail {
 /// The awaitable behind wait_readable/wait_writable.
 class fd_wait_operation final : public io_awaiter {
  public:
-  fd_wait_operation(int fd_to_watch, bool write) noexcept : io_awaiter("wait_readable/wait_writable") {
+  fd_wait_operation(int fd_to_watch, bool write) noexcept
+      : io_awaiter("wait_readable/wait_writable") {
     fd = fd_to_watch;
     kind = write ? io_kind::poll_out : io_kind::poll_in;
   }

@@ -68,8 +68,8 @@ class rank_died : public braid::error {
   std::size_t tasks_;
 };
 
-using multiprocessing::transfer_error;
 using braid::invalid_state_error;
 using braid::value_error;
+using multiprocessing::transfer_error;
 
 }  // namespace braid::mpi

@@ -244,7 +244,7 @@ class io_uring_backend final : public io_backend {
         r = r < 0 ? r : 0;
       } else if (op->kind == io_kind::connect && op->progress == 1 && r >= 0) {
         r = perform_now(*op);  // writable: SO_ERROR says how the connect ended
-        if (r == -EAGAIN) {  // not yet: wait again
+        if (r == -EAGAIN) {    // not yet: wait again
           submit(*op);
           continue;
         }

@@ -12,7 +12,9 @@
 namespace braid::asyncio::detail {
 
 namespace {
-long result_of(long r) noexcept { return r < 0 ? -errno : r; }
+long result_of(long r) noexcept {
+  return r < 0 ? -errno : r;
+}
 
 long finish_connect(int fd) noexcept {
   int error = 0;

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "backend/backend.hpp"
-#include "detail/signal_registry.hpp"
 #include "braid/asyncio/event_loop.hpp"
 #include "braid/futures/executor.hpp"
+#include "detail/signal_registry.hpp"
 
 namespace braid::asyncio::detail {
 

@@ -61,7 +61,8 @@ std::optional<std::vector<socket_address>> numeric_host(const std::string& host,
   if (host.empty()) {
     const bool passive = has_flag(o.flags, resolve_flags::passive);
     // IPv6 first, as getaddrinfo orders loopback and wildcard answers.
-    if (o.family != address_family::ipv4) out.push_back(socket_address::from_ip(passive ? "::" : "::1", 0));
+    if (o.family != address_family::ipv4)
+      out.push_back(socket_address::from_ip(passive ? "::" : "::1", 0));
     if (o.family != address_family::ipv6) {
       out.push_back(socket_address::from_ip(passive ? "0.0.0.0" : "127.0.0.1", 0));
     }
@@ -91,8 +92,10 @@ std::vector<address_info> expand(const std::vector<socket_address>& addresses,
   std::vector<kind> kinds;
   switch (o.type) {
     case socket_type::any:
-      if (o.protocol == 0 || o.protocol == IPPROTO_TCP) kinds.push_back({socket_type::stream, IPPROTO_TCP});
-      if (o.protocol == 0 || o.protocol == IPPROTO_UDP) kinds.push_back({socket_type::datagram, IPPROTO_UDP});
+      if (o.protocol == 0 || o.protocol == IPPROTO_TCP)
+        kinds.push_back({socket_type::stream, IPPROTO_TCP});
+      if (o.protocol == 0 || o.protocol == IPPROTO_UDP)
+        kinds.push_back({socket_type::datagram, IPPROTO_UDP});
       if (o.protocol == 0) kinds.push_back({socket_type::raw, 0});
       if (kinds.empty()) kinds.push_back({socket_type::raw, o.protocol});
       break;

@@ -65,7 +65,9 @@ task<void> datagram_endpoint::send_to(std::string_view data, socket_address to) 
   co_await send_one(s_, data, &to);
 }
 
-task<void> datagram_endpoint::send(std::string_view data) { co_await send_one(s_, data, nullptr); }
+task<void> datagram_endpoint::send(std::string_view data) {
+  co_await send_one(s_, data, nullptr);
+}
 
 task<datagram> datagram_endpoint::recv_from(std::size_t max_size) {
   auto keep = s_;
@@ -103,7 +105,9 @@ socket_address datagram_endpoint::local_address() const noexcept {
 void datagram_endpoint::close() noexcept {
   if (s_) s_->close();
 }
-bool datagram_endpoint::is_closed() const noexcept { return !s_ || s_->fd < 0; }
+bool datagram_endpoint::is_closed() const noexcept {
+  return !s_ || s_->fd < 0;
+}
 
 task<datagram_endpoint> create_datagram_endpoint(datagram_options o) {
   if (!o.local_address && !o.remote_address) {

@@ -123,7 +123,8 @@ task<int> race_addresses(std::vector<socket_address> addresses, connect_options 
 }
 
 task<int> connect_with_timeout(std::vector<socket_address> addresses, connect_options options) {
-  if (options.timeout.count() <= 0) co_return co_await race_addresses(std::move(addresses), options);
+  if (options.timeout.count() <= 0)
+    co_return co_await race_addresses(std::move(addresses), options);
   const socket_address first = addresses.front();
   try {
     co_return co_await wait_for(race_addresses(std::move(addresses), options), options.timeout);
@@ -137,9 +138,10 @@ task<stream_pair> make_pair(int fd, const connect_options& options, std::string 
   auto s = detail::make_stream(event_loop::running(), fd, options.limit, options.tcp_nodelay);
   stream_pair pair{stream_reader(s), stream_writer(s)};
   if (options.ssl) {
-    tls_options t{.server_hostname = options.server_hostname.empty() ? host : options.server_hostname,
-                  .ssl_handshake_timeout = options.ssl_handshake_timeout,
-                  .ssl_shutdown_timeout = options.ssl_shutdown_timeout};
+    tls_options t{
+        .server_hostname = options.server_hostname.empty() ? host : options.server_hostname,
+        .ssl_handshake_timeout = options.ssl_handshake_timeout,
+        .ssl_shutdown_timeout = options.ssl_shutdown_timeout};
     co_await start_tls(pair.first, pair.second, *options.ssl, t);  // a failure closes the socket
   }
   co_return pair;
@@ -151,7 +153,8 @@ task<stream_pair> open_connection(std::string host, std::uint16_t port, connect_
   std::vector<socket_address> addresses = detail::literal_addresses(host, port);
   if (addresses.empty()) addresses = co_await detail::resolve_for_connect(host, port);
   if (addresses.empty()) throw value_error("no address for " + host);
-  const int fd = co_await connect_with_timeout(detail::interleave_families(std::move(addresses)), options);
+  const int fd =
+      co_await connect_with_timeout(detail::interleave_families(std::move(addresses)), options);
   co_return co_await make_pair(fd, options, host);
 }
 

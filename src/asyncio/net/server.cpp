@@ -90,7 +90,7 @@ socket_address bound_address(int fd) {
 }
 
 task<void> serve_connection(std::shared_ptr<server_state> s, std::uint64_t id, stream_reader r,
-                             stream_writer w) {
+                            stream_writer w) {
   try {
     bool handshake_failed = false;
     if (s->options.ssl) {
@@ -169,7 +169,8 @@ task<void> accept_loop(std::shared_ptr<server_state> s, int fd) {
                                   s->options.tcp_nodelay);
     ++s->active;
     const std::uint64_t id = s->next_connection++;
-    task_handle<void> h = create_task(serve_connection(s, id, stream_reader(st), stream_writer(st)));
+    task_handle<void> h =
+        create_task(serve_connection(s, id, stream_reader(st), stream_writer(st)));
     if (!h.done()) s->connections.emplace(id, std::move(h));
   }
 }
@@ -203,8 +204,12 @@ server start(connection_handler handler, std::vector<socket_address> addresses,
 std::vector<socket_address> server::addresses() const {
   return s_ ? s_->addresses : std::vector<socket_address>{};
 }
-bool server::is_serving() const noexcept { return s_ && s_->serving; }
-std::size_t server::active_connections() const noexcept { return s_ ? s_->active : 0; }
+bool server::is_serving() const noexcept {
+  return s_ && s_->serving;
+}
+std::size_t server::active_connections() const noexcept {
+  return s_ ? s_->active : 0;
+}
 
 void server::close() noexcept {
   if (!s_ || !s_->serving) return;
@@ -264,12 +269,14 @@ task<server> start_server(connection_handler handler, std::string host, std::uin
     addresses.push_back(socket_address::from_ip("0.0.0.0", port));
   } else {
     addresses = detail::literal_addresses(host, port);
-    if (addresses.empty()) throw value_error("start_server needs a numeric host or localhost: " + host);
+    if (addresses.empty())
+      throw value_error("start_server needs a numeric host or localhost: " + host);
   }
   co_return start(std::move(handler), std::move(addresses), options);
 }
 
-task<server> start_unix_server(connection_handler handler, std::string path, server_options options) {
+task<server> start_unix_server(connection_handler handler, std::string path,
+                               server_options options) {
   // A socket file left by an earlier run would make bind fail with EADDRINUSE.
   struct stat st {};
   if (!path.empty() && path[0] != '\0' && ::stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {

@@ -17,7 +17,9 @@ static_assert(static_cast<int>(address_family::unix_domain) == AF_UNIX);
 static_assert(static_cast<int>(address_family::ipv4) == AF_INET);
 static_assert(static_cast<int>(address_family::ipv6) == AF_INET6);
 
-socket_address::socket_address() noexcept { std::memset(storage_, 0, sizeof storage_); }
+socket_address::socket_address() noexcept {
+  std::memset(storage_, 0, sizeof storage_);
+}
 
 socket_address socket_address::from_ip(std::string_view host, std::uint16_t port) {
   socket_address a;
@@ -58,14 +60,17 @@ socket_address socket_address::from_unix_path(std::string_view path) {
   std::memcpy(un->sun_path, path.data(), path.size());
   // An abstract name's length is exact; a path's includes its terminating zero.
   const bool abstract = path[0] == '\0';
-  a.len_ = static_cast<unsigned>(offsetof(::sockaddr_un, sun_path) + path.size() + (abstract ? 0 : 1));
+  a.len_ =
+      static_cast<unsigned>(offsetof(::sockaddr_un, sun_path) + path.size() + (abstract ? 0 : 1));
   return a;
 }
 
 socket_address socket_address::from_sockaddr(const ::sockaddr* addr, unsigned len) {
-  if (len > capacity() || len < sizeof(::sa_family_t)) throw value_error("bad socket address length");
+  if (len > capacity() || len < sizeof(::sa_family_t))
+    throw value_error("bad socket address length");
   const int f = addr->sa_family;
-  if (f != AF_INET && f != AF_INET6 && f != AF_UNIX) throw value_error("unsupported address family");
+  if (f != AF_INET && f != AF_INET6 && f != AF_UNIX)
+    throw value_error("unsupported address family");
   socket_address a;
   std::memcpy(a.storage_, addr, len);
   a.len_ = len;
@@ -81,14 +86,16 @@ std::string socket_address::host() const {
   char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2] = {};
   switch (family()) {
     case address_family::ipv4:
-      ::inet_ntop(AF_INET, &reinterpret_cast<const ::sockaddr_in*>(storage_)->sin_addr, buf, sizeof buf);
+      ::inet_ntop(AF_INET, &reinterpret_cast<const ::sockaddr_in*>(storage_)->sin_addr, buf,
+                  sizeof buf);
       return buf;
     case address_family::ipv6: {
       const auto* v6 = reinterpret_cast<const ::sockaddr_in6*>(storage_);
       ::inet_ntop(AF_INET6, &v6->sin6_addr, buf, sizeof buf);
       std::string h = buf;
       char name[IF_NAMESIZE] = {};
-      if (v6->sin6_scope_id != 0 && ::if_indextoname(v6->sin6_scope_id, name)) h += std::string("%") + name;
+      if (v6->sin6_scope_id != 0 && ::if_indextoname(v6->sin6_scope_id, name))
+        h += std::string("%") + name;
       return h;
     }
     case address_family::unix_domain: {
@@ -138,9 +145,13 @@ socket_address socket_address::with_port(std::uint16_t port) const noexcept {
 const ::sockaddr* socket_address::data() const noexcept {
   return reinterpret_cast<const ::sockaddr*>(storage_);
 }
-::sockaddr* socket_address::data() noexcept { return reinterpret_cast<::sockaddr*>(storage_); }
+::sockaddr* socket_address::data() noexcept {
+  return reinterpret_cast<::sockaddr*>(storage_);
+}
 
-void socket_address::resize(unsigned len) noexcept { len_ = len > capacity() ? capacity() : len; }
+void socket_address::resize(unsigned len) noexcept {
+  len_ = len > capacity() ? capacity() : len;
+}
 
 bool operator==(const socket_address& a, const socket_address& b) noexcept {
   return a.len_ == b.len_ && std::memcmp(a.storage_, b.storage_, a.len_) == 0;

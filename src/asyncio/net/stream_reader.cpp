@@ -50,7 +50,8 @@ std::size_t received(stream_state& s, long r) {
 task<std::size_t> fill_tls(stream_state& s) {
   for (;;) {
     s.reserve_read(16 * 1024);
-    const auto rr = s.tls->read({reinterpret_cast<std::byte*>(s.rbuf.get() + s.rend), s.rcap - s.rend});
+    const auto rr =
+        s.tls->read({reinterpret_cast<std::byte*>(s.rbuf.get() + s.rend), s.rcap - s.rend});
     s.tls_output();  // a TLS 1.3 key update or ticket may want an answer
     using status = detail::tls_engine::read_status;
     if (rr.status == status::data) {
@@ -67,7 +68,8 @@ task<std::size_t> fill_tls(stream_state& s) {
     }
     const long r = co_await detail::recv_op(s.fd, s.tls_in.get(), s.tls_in_cap);
     if (r > 0) {
-      s.tls->feed({reinterpret_cast<const std::byte*>(s.tls_in.get()), static_cast<std::size_t>(r)});
+      s.tls->feed(
+          {reinterpret_cast<const std::byte*>(s.tls_in.get()), static_cast<std::size_t>(r)});
     } else if (r == 0) {
       s.tls->feed_eof();
     } else {
@@ -93,9 +95,15 @@ task<std::size_t> fill(stream_state& s) {
 }
 }  // namespace
 
-bool stream_reader::at_eof() const noexcept { return s_ && s_->eof && s_->unread() == 0; }
-std::size_t stream_reader::limit() const noexcept { return s_ ? s_->limit : 0; }
-std::size_t stream_reader::buffered() const noexcept { return s_ ? s_->unread() : 0; }
+bool stream_reader::at_eof() const noexcept {
+  return s_ && s_->eof && s_->unread() == 0;
+}
+std::size_t stream_reader::limit() const noexcept {
+  return s_ ? s_->limit : 0;
+}
+std::size_t stream_reader::buffered() const noexcept {
+  return s_ ? s_->unread() : 0;
+}
 
 task<std::string> stream_reader::read(std::ptrdiff_t n) {
   stream_state& s = checked(s_);

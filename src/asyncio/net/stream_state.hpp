@@ -71,7 +71,7 @@ struct stream_state {
   bool closing = false;
   bool closed = false;
   int write_errno = 0;
-  event resumed;      // set while not paused (drain waits on it)
+  event resumed;  // set while not paused (drain waits on it)
   event closed_event;
 
   // TLS: the engine turns plaintext into ciphertext and back; `tls_in` takes ciphertext from

@@ -56,7 +56,8 @@ task<void> handshake_steps(stream_state& s) {
     if (s.closed) throw connection_aborted_error(ECONNABORTED, "TLS handshake with", s.peer);
     const long r = co_await recv_op(s.fd, s.tls_in.get(), s.tls_in_cap);
     if (r > 0) {
-      s.tls->feed({reinterpret_cast<const std::byte*>(s.tls_in.get()), static_cast<std::size_t>(r)});
+      s.tls->feed(
+          {reinterpret_cast<const std::byte*>(s.tls_in.get()), static_cast<std::size_t>(r)});
     } else if (r == 0) {
       s.tls->feed_eof();
     } else {

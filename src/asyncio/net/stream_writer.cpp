@@ -149,7 +149,9 @@ void stream_writer::abort() noexcept {
   if (s_) s_->close_now(true);
 }
 
-bool stream_writer::is_closing() const noexcept { return s_ && (s_->closing || s_->closed); }
+bool stream_writer::is_closing() const noexcept {
+  return s_ && (s_->closing || s_->closed);
+}
 
 task<void> stream_writer::wait_closed() {
   stream_state& s = checked(s_);
@@ -195,7 +197,9 @@ task<std::size_t> stream_writer::sendfile(int file_fd, std::uint64_t offset, std
   co_return total;
 }
 
-std::size_t stream_writer::write_buffer_size() const noexcept { return s_ ? s_->queued() : 0; }
+std::size_t stream_writer::write_buffer_size() const noexcept {
+  return s_ ? s_->queued() : 0;
+}
 
 void stream_writer::set_write_buffer_limits(std::size_t high, std::size_t low) noexcept {
   if (!s_) return;
@@ -204,20 +208,29 @@ void stream_writer::set_write_buffer_limits(std::size_t high, std::size_t low) n
   s_->update_pressure();
 }
 
-void stream_writer::set_tcp_nodelay(bool on) { set_socket_option(IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0); }
+void stream_writer::set_tcp_nodelay(bool on) {
+  set_socket_option(IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0);
+}
 
 void stream_writer::set_socket_option(int level, int name, int value) {
   stream_state& s = checked(s_);
   if (s.fd < 0) throw invalid_state_error("the stream is closed");
-  if (::setsockopt(s.fd, level, name, &value, sizeof value) < 0) throw os_error(errno, "setsockopt");
+  if (::setsockopt(s.fd, level, name, &value, sizeof value) < 0)
+    throw os_error(errno, "setsockopt");
 }
 
-socket_address stream_writer::peer_address() const noexcept { return s_ ? s_->peer : socket_address(); }
+socket_address stream_writer::peer_address() const noexcept {
+  return s_ ? s_->peer : socket_address();
+}
 socket_address stream_writer::local_address() const noexcept {
   return s_ ? s_->local : socket_address();
 }
-int stream_writer::fileno() const noexcept { return s_ ? s_->fd : -1; }
-bool stream_writer::is_tls() const noexcept { return s_ && s_->tls; }
+int stream_writer::fileno() const noexcept {
+  return s_ ? s_->fd : -1;
+}
+bool stream_writer::is_tls() const noexcept {
+  return s_ && s_->tls;
+}
 std::string stream_writer::alpn_protocol() const {
   return s_ && s_->tls ? s_->tls->alpn_protocol() : std::string();
 }

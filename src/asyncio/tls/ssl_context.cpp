@@ -21,9 +21,9 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const un
   const auto* s = static_cast<const ssl_context::state*>(arg);
   if (s->alpn_wire.empty()) return SSL_TLSEXT_ERR_NOACK;
   unsigned char* chosen = nullptr;
-  const int r = ::SSL_select_next_proto(
-      &chosen, outlen, reinterpret_cast<const unsigned char*>(s->alpn_wire.data()),
-      static_cast<unsigned>(s->alpn_wire.size()), in, inlen);
+  const int r = ::SSL_select_next_proto(&chosen, outlen,
+                                        reinterpret_cast<const unsigned char*>(s->alpn_wire.data()),
+                                        static_cast<unsigned>(s->alpn_wire.size()), in, inlen);
   if (r != OPENSSL_NPN_NEGOTIATED) return SSL_TLSEXT_ERR_NOACK;  // no match: go on without ALPN
   *out = chosen;
   return SSL_TLSEXT_ERR_OK;

@@ -16,7 +16,8 @@ class openssl_category final : public std::error_category {
     const auto e = static_cast<unsigned long>(static_cast<unsigned>(value));
     if (e == 0) return "unknown TLS failure";
     // OpenSSL 3 packs a failed system call's errno as the reason of a "system library" error.
-    if (ERR_SYSTEM_ERROR(e)) return std::error_code(ERR_GET_REASON(e), std::generic_category()).message();
+    if (ERR_SYSTEM_ERROR(e))
+      return std::error_code(ERR_GET_REASON(e), std::generic_category()).message();
     const char* lib = ::ERR_lib_error_string(e);
     const char* reason = ::ERR_reason_error_string(e);
     std::string out = lib ? lib : "OpenSSL";
@@ -46,8 +47,7 @@ const std::error_category& ssl_verify_category() noexcept {
 }
 
 ssl_certificate_error::ssl_certificate_error(long verify_code, const std::string& operation)
-    : ssl_error(std::error_code(static_cast<int>(verify_code), ssl_verify_category()),
-                operation) {}
+    : ssl_error(std::error_code(static_cast<int>(verify_code), ssl_verify_category()), operation) {}
 
 std::string ssl_certificate_error::verify_message() const {
   return ::X509_verify_cert_error_string(verify_code());

@@ -70,7 +70,6 @@ int signal_pidfd(int pidfd, int signal) noexcept;
 /// not `parent` (0: the pool's process, named in the hello message). Never throws.
 int run_worker(int fd, pid_t parent = 0) noexcept;
 
-
 /// Waits for the child `pid` (EINTR-safe) and describes how it ended: sets signal (0 if it
 /// exited) and exit code (-1 if signalled). Returns false (signal 0, exit code -1) if the status
 /// is unknown: with SIGCHLD ignored the kernel reaps children itself (waitpid fails, ECHILD).

@@ -42,7 +42,9 @@ enum class io_kind : std::uint8_t {
   sendmsg,   // sendmsg(fd, msg, flags | MSG_NOSIGNAL)
   write,     // write(fd, buffer, length)
 };
-constexpr bool is_read_kind(io_kind k) noexcept { return k <= io_kind::read; }
+constexpr bool is_read_kind(io_kind k) noexcept {
+  return k <= io_kind::read;
+}
 
 /// One I/O operation submitted to the loop's backend (event_loop::submit_io), living in the
 /// awaiting frame until it completes: the epoll backend performs it with a non-blocking system
@@ -57,9 +59,9 @@ class io_operation : public runnable {
   int flags = 0;
   void* buffer = nullptr;  // recv/read target, send/write source
   std::size_t length = 0;
-  void* msg = nullptr;      // a ::msghdr for recvmsg/sendmsg
-  void* addr = nullptr;     // accept: filled in; connect: the peer
-  unsigned addrlen = 0;     // accept: capacity in, length out; connect: the length
+  void* msg = nullptr;   // a ::msghdr for recvmsg/sendmsg
+  void* addr = nullptr;  // accept: filled in; connect: the peer
+  unsigned addrlen = 0;  // accept: capacity in, length out; connect: the length
   long result = 0;
   io_operation* next_op = nullptr;  // the backend's queue of operations on one descriptor
 
