@@ -150,7 +150,6 @@ void signal_registry::install(int signo, std::shared_ptr<std::function<void()>> 
   };
   sigset_t wanted = mask_;
   sigaddset(&wanted, signo);
-  const bool had_fd = fd >= 0;
   const int sfd = ::signalfd(fd, &wanted, SFD_NONBLOCK | SFD_CLOEXEC);
   if (sfd < 0) {
     const int err = errno;
@@ -158,7 +157,6 @@ void signal_registry::install(int signo, std::shared_ptr<std::function<void()>> 
     throw os_error(err, "signalfd");
   }
   fd = sfd;
-  (void)had_fd;
   // A wait still in flight (a cancelled one on an earlier signalfd, on io_uring) re-arms on
   // this one when its completion runs.
   if (!armed) watch();

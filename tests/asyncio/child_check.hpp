@@ -13,42 +13,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/descriptors.hpp"
+
 namespace braid::asyncio::test {
 
-inline std::set<std::string> open_fds() {
-  std::set<std::string> fds;
-  if (DIR* d = ::opendir("/proc/self/fd")) {
-    const int own = ::dirfd(d);
-    while (const dirent* e = ::readdir(d)) {
-      const std::string name = e->d_name;
-      if (name != "." && name != ".." && name != std::to_string(own)) fds.insert(name);
-    }
-    ::closedir(d);
-  }
-  return fds;
-}
-
-// Children of every thread of this process (running or zombie), except sanitizer symbolizers.
-inline std::set<std::string> children() {
-  std::set<std::string> pids;
-  if (DIR* d = ::opendir("/proc/self/task")) {
-    while (const dirent* e = ::readdir(d)) {
-      const std::string task = e->d_name;
-      if (task == "." || task == "..") continue;
-      std::ifstream in("/proc/self/task/" + task + "/children");
-      std::string pid;
-      while (in >> pid) {
-        std::ifstream comm("/proc/" + pid + "/comm");
-        std::string name;
-        std::getline(comm, name);
-        if (name.find("symbolizer") != std::string::npos || name == "addr2line") continue;
-        pids.insert(pid + " (" + name + ")");
-      }
-    }
-    ::closedir(d);
-  }
-  return pids;
-}
+using braid::test::children;
+using braid::test::open_fds;
 
 class child_checked : public ::testing::Test {
  protected:

@@ -5,7 +5,6 @@
 //
 // This binary replaces the global operator new so that a test can make the n-th allocation of
 // the calling thread throw.
-#include <dirent.h>
 
 #include <gtest/gtest.h>
 
@@ -16,6 +15,7 @@
 #include <string>
 
 #include "braid/asyncio.hpp"
+#include "support/descriptors.hpp"
 
 // clang's ThreadSanitizer runtime defines operator new itself (not replaceably): these
 // single-threaded tests then skip, the other presets run them.
@@ -216,15 +216,7 @@ TEST(ExceptionSafety, CallAtAndCallLaterFreeTheCallbackWhenAddingTheTimerThrows)
   }
 }
 
-// The number of open file descriptors of this process.
-int open_fd_count() {
-  DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  int n = 0;
-  while (::readdir(dir) != nullptr) ++n;
-  ::closedir(dir);
-  return n;
-}
+using braid::test::open_fd_count;
 
 task<int> answer() {
   co_await sleep(1ms);
@@ -238,8 +230,8 @@ task<int> answer() {
 // either.)
 TEST(ExceptionSafety, RunLeavesNoDescriptorOpenWhenAnAllocationFails) {
   if (!fail_allocation::available()) GTEST_SKIP() << "operator new cannot be replaced here";
-  const int before = open_fd_count();
-  ASSERT_GT(before, 0);
+  const auto before = open_fd_count();
+  ASSERT_GT(before, 0u);
   bool succeeded = false;
   for (long n = 0; n < 200 && !succeeded; ++n) {
     SCOPED_TRACE("allocation " + std::to_string(n) + " fails");

@@ -1,7 +1,6 @@
 #pragma once
 // Helpers of the network tests: descriptor counting and a bound port nothing listens on.
 
-#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,18 +12,11 @@
 #include <gtest/gtest.h>
 
 #include "braid/asyncio.hpp"
+#include "support/descriptors.hpp"
 
 namespace braid::asyncio::test {
 
-/// Descriptors open in this process now (a test compares before and after).
-inline std::size_t open_fd_count() {
-  std::size_t n = 0;
-  if (DIR* d = ::opendir("/proc/self/fd")) {
-    while (::readdir(d) != nullptr) ++n;
-    ::closedir(d);
-  }
-  return n;
-}
+using braid::test::open_fd_count;
 
 /// Runs `main` on a fresh loop and checks that it left no descriptor open (sockets, pipes, the
 /// loop's own). Fails the current test otherwise.

@@ -1,6 +1,5 @@
 // asyncio::resolve against a fake DNS server on loopback (tests/asyncio/fake_dns_server.hpp):
 // never the internet, no sleeps.
-#include <dirent.h>
 
 #include <gtest/gtest.h>
 
@@ -12,6 +11,7 @@
 #include "braid/asyncio.hpp"
 #include "braid/asyncio/resolve.hpp"
 #include "fake_dns_server.hpp"
+#include "support/descriptors.hpp"
 
 namespace braid::asyncio {
 namespace {
@@ -19,13 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using test::fake_dns_server;
 
-int open_fd_count() {
-  DIR* dir = ::opendir("/proc/self/fd");
-  int n = 0;
-  while (::readdir(dir) != nullptr) ++n;
-  ::closedir(dir);
-  return n;
-}
+using braid::test::open_fd_count;
 
 resolve_options options_for(const fake_dns_server& server) {
   resolve_options o;
@@ -272,13 +266,13 @@ TEST(Resolve, CancellingALookupLeaksNoDescriptor) {
   fake_dns_server server;
   server.never_answer("hang.braid.test");
   server.add("fine.braid.test", {.a = {"10.0.0.6"}});
-  const int before_loop = open_fd_count();
+  const auto before_loop = open_fd_count();
   run_test([&]() -> task<void> {
     auto o = options_for(server);
     o.family = address_family::ipv4;
     o.timeout = 60000ms;                         // far beyond the test: only cancellation ends it
     co_await resolve("fine.braid.test", 80, o);  // the channel exists, its sockets are closed
-    const int baseline = open_fd_count();
+    const auto baseline = open_fd_count();
     auto hung = create_task(resolve("hang.braid.test", 80, o));
     co_await until_queries(server, 2);
     EXPECT_GT(open_fd_count(), baseline);  // the query's socket
@@ -308,7 +302,7 @@ TEST(Resolve, CancellingOneLookupLeavesTheOthers) {
     o.family = address_family::ipv4;
     o.timeout = 60000ms;
     co_await resolve("localhost", 80, o);  // makes the channel without a query
-    const int baseline = open_fd_count();
+    const auto baseline = open_fd_count();
     auto hung = create_task(resolve("hang.braid.test", 80, o));
     auto other = create_task(resolve("late.braid.test", 80, o));
     co_await until_queries(server, 2);
@@ -336,7 +330,7 @@ TEST(Resolve, CancellingOneLookupLeavesTheOthers) {
 TEST(Resolve, LoopCloseEndsLookupsStillRunning) {
   fake_dns_server server;
   server.never_answer("hang.braid.test");
-  const int before_loop = open_fd_count();
+  const auto before_loop = open_fd_count();
   run_test([&]() -> task<void> {
     auto o = options_for(server);
     o.timeout = 60000ms;

@@ -18,48 +18,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/descriptors.hpp"
+
 namespace braid_test {
 
-inline std::set<std::string> list_dir(const std::string& path, const std::string& prefix = "") {
-  std::set<std::string> names;
-  if (DIR* d = ::opendir(path.c_str())) {
-    while (const dirent* e = ::readdir(d)) {
-      const std::string name = e->d_name;
-      if (name != "." && name != ".." && name.rfind(prefix, 0) == 0) names.insert(name);
-    }
-    ::closedir(d);
-  }
-  return names;
-}
-
-// Open descriptors, except pipes.
+using braid::test::children;
+using braid::test::list_dir;
+// Pipes are left out: see the file comment.
 inline std::set<std::string> open_fds() {
-  std::set<std::string> fds;
-  for (const auto& fd : list_dir("/proc/self/fd")) {
-    char target[256] = {};
-    const std::string link = "/proc/self/fd/" + fd;
-    const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
-    if (n > 0 && std::string(target, static_cast<std::size_t>(n)).rfind("pipe:", 0) == 0) continue;
-    fds.insert(fd);
-  }
-  return fds;
-}
-
-// Child processes (running or zombie), except sanitizer symbolizers.
-inline std::set<std::string> children() {
-  std::set<std::string> pids;
-  for (const auto& task : list_dir("/proc/self/task")) {
-    std::ifstream in("/proc/self/task/" + task + "/children");
-    std::string pid;
-    while (in >> pid) {
-      std::ifstream comm("/proc/" + pid + "/comm");
-      std::string name;
-      std::getline(comm, name);
-      if (name.find("symbolizer") != std::string::npos || name == "addr2line") continue;
-      pids.insert(pid + " (" + name + ")");
-    }
-  }
-  return pids;
+  return braid::test::open_fds(true);
 }
 
 class leak_checked : public ::testing::Test {

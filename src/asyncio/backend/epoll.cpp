@@ -134,8 +134,8 @@ class epoll_backend final : public io_backend {
       if (s == nullptr) continue;  // stale: see the file comment
       if (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) s->may_read = true;
       if (ev.events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) s->may_write = true;
-      run_queue(fd, *s, s->readers, s->may_read);
-      run_queue(fd, *s, s->writers, s->may_write);
+      run_queue(s->readers, s->may_read);
+      run_queue(s->writers, s->may_write);
       release_if_idle(fd, *s);
     }
     done.insert(done.end(), completed_.begin(), completed_.end());
@@ -181,7 +181,7 @@ class epoll_backend final : public io_backend {
     // Readiness may already be known (an attached descriptor, or an edge that arrived before
     // this operation): perform at once rather than wait for an edge that will not come again.
     if (reading ? s.may_read : s.may_write) {
-      run_queue(op.fd, s, reading ? s.readers : s.writers, reading ? s.may_read : s.may_write);
+      run_queue(reading ? s.readers : s.writers, reading ? s.may_read : s.may_write);
       release_if_idle(op.fd, s);
     }
   }
@@ -277,7 +277,7 @@ class epoll_backend final : public io_backend {
   }
 
   // Performs the queue's operations in order while the descriptor allows.
-  void run_queue(int, slot&, op_queue& q, bool& may) noexcept {
+  void run_queue(op_queue& q, bool& may) noexcept {
     while (may && !q.empty()) {
       const long r = perform_now(*q.head);
       if (r == -EAGAIN) {

@@ -36,15 +36,6 @@ detail::datagram_state& checked(const std::shared_ptr<detail::datagram_state>& s
   return *s;
 }
 
-void set_flag(int fd, int name) {
-  const int one = 1;
-  if (::setsockopt(fd, SOL_SOCKET, name, &one, sizeof one) < 0) {
-    const int e = errno;
-    ::close(fd);
-    throw os_error(e, "setsockopt");
-  }
-}
-
 task<void> send_one(std::shared_ptr<detail::datagram_state> keep, std::string_view data,
                     const socket_address* to) {
   detail::datagram_state& s = checked(keep);
@@ -114,28 +105,22 @@ task<datagram_endpoint> create_datagram_endpoint(datagram_options o) {
     throw value_error("create_datagram_endpoint needs a local or a remote address");
   }
   const address_family family = (o.local_address ? *o.local_address : *o.remote_address).family();
-  const int fd = detail::open_socket(family, SOCK_DGRAM);
-  if (o.reuse_address) set_flag(fd, SO_REUSEADDR);
-  if (o.reuse_port) set_flag(fd, SO_REUSEPORT);
-  if (o.allow_broadcast) set_flag(fd, SO_BROADCAST);
-  if (o.local_address && ::bind(fd, o.local_address->data(), o.local_address->size()) < 0) {
-    const int e = errno;
-    ::close(fd);
-    throw os_error(e, "bind " + o.local_address->to_string());
-  }
+  detail::socket_guard fd(detail::open_socket(family, SOCK_DGRAM));
+  if (o.reuse_address) detail::enable_option(fd.get(), SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR");
+  if (o.reuse_port) detail::enable_option(fd.get(), SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT");
+  if (o.allow_broadcast) detail::enable_option(fd.get(), SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST");
+  if (o.local_address) detail::bind_to(fd.get(), *o.local_address);
   // Connecting a datagram socket never blocks: it only sets the default peer.
-  if (o.remote_address && ::connect(fd, o.remote_address->data(), o.remote_address->size()) < 0) {
-    const int e = errno;
-    ::close(fd);
-    throw os_error(e, "connect " + o.remote_address->to_string());
+  if (o.remote_address &&
+      ::connect(fd.get(), o.remote_address->data(), o.remote_address->size()) < 0) {
+    throw os_error(errno, "connect " + o.remote_address->to_string());
   }
   auto s = std::make_shared<detail::datagram_state>();
   s->loop = &event_loop::running();
-  s->fd = fd;
-  socklen_t len = socket_address::capacity();
-  if (::getsockname(fd, s->local.data(), &len) == 0) s->local.resize(len);
+  s->local = detail::local_address_of(fd.get());
   if (o.remote_address) s->remote = *o.remote_address;
-  detail::loop_access::attach_fd(*s->loop, fd);
+  s->fd = fd.release();
+  detail::loop_access::attach_fd(*s->loop, s->fd);
   co_return datagram_endpoint(s);
 }
 

@@ -21,28 +21,10 @@ namespace braid::asyncio {
 
 namespace {
 
-// Closes the socket unless released: a failed or cancelled attempt leaks no descriptor.
-class fd_guard {
- public:
-  explicit fd_guard(int fd) noexcept : fd_(fd) {}
-  ~fd_guard() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  fd_guard(const fd_guard&) = delete;
-  fd_guard& operator=(const fd_guard&) = delete;
-  int get() const noexcept { return fd_; }
-  int release() noexcept { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 task<int> connect_one(socket_address address, std::optional<socket_address> local) {
-  fd_guard owned(detail::open_socket(address.family(), SOCK_STREAM));
+  detail::socket_guard owned(detail::open_socket(address.family(), SOCK_STREAM));
   const int s = owned.get();
-  if (local && ::bind(s, local->data(), local->size()) < 0) {
-    throw os_error(errno, "bind " + local->to_string());
-  }
+  if (local) detail::bind_to(s, *local);
   const long r = co_await detail::connect_op(s, address.data(), address.size());
   if (r < 0) throw_connection_error(static_cast<int>(-r), "connect to", address);
   co_return owned.release();

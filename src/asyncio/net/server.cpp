@@ -57,36 +57,18 @@ namespace {
 using detail::server_state;
 
 int listen_on(const socket_address& address, const server_options& o) {
-  const int fd = detail::open_socket(address.family(), SOCK_STREAM);
-  const int one = 1;
-  auto fail = [fd](const std::string& what) {
-    const int e = errno;
-    ::close(fd);
-    throw os_error(e, what);
-  };
+  detail::socket_guard fd(detail::open_socket(address.family(), SOCK_STREAM));
   if (address.family() != address_family::unix_domain) {
-    if (o.reuse_address && ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
-      fail("setsockopt(SO_REUSEADDR)");
-    }
-    if (o.reuse_port && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) {
-      fail("setsockopt(SO_REUSEPORT)");
-    }
+    if (o.reuse_address) detail::enable_option(fd.get(), SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR");
+    if (o.reuse_port) detail::enable_option(fd.get(), SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT");
     // "::" serves IPv6 only; IPv4 has its own socket (as Python binds both).
-    if (address.family() == address_family::ipv6 &&
-        ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) {
-      fail("setsockopt(IPV6_V6ONLY)");
+    if (address.family() == address_family::ipv6) {
+      detail::enable_option(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY");
     }
   }
-  if (::bind(fd, address.data(), address.size()) < 0) fail("bind " + address.to_string());
-  if (::listen(fd, o.backlog) < 0) fail("listen " + address.to_string());
-  return fd;
-}
-
-socket_address bound_address(int fd) {
-  socket_address a;
-  socklen_t len = socket_address::capacity();
-  if (::getsockname(fd, a.data(), &len) == 0) a.resize(len);
-  return a;
+  detail::bind_to(fd.get(), address);
+  if (::listen(fd.get(), o.backlog) < 0) throw os_error(errno, "listen " + address.to_string());
+  return fd.release();
 }
 
 task<void> serve_connection(std::shared_ptr<server_state> s, std::uint64_t id, stream_reader r,
@@ -187,7 +169,7 @@ server start(connection_handler handler, std::vector<socket_address> addresses,
       a = a.with_port(chosen);
     }
     s->listeners.push_back(listen_on(a, options));
-    s->addresses.push_back(bound_address(s->listeners.back()));
+    s->addresses.push_back(detail::local_address_of(s->listeners.back()));
     if (chosen == 0) chosen = s->addresses.back().port();
     detail::loop_access::attach_fd(*s->loop, s->listeners.back());
   }

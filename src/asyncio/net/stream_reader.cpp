@@ -66,14 +66,8 @@ task<std::size_t> fill_tls(stream_state& s) {
       s.eof = true;
       co_return 0;
     }
-    const long r = co_await detail::recv_op(s.fd, s.tls_in.get(), s.tls_in_cap);
-    if (r > 0) {
-      s.tls->feed(
-          {reinterpret_cast<const std::byte*>(s.tls_in.get()), static_cast<std::size_t>(r)});
-    } else if (r == 0) {
-      s.tls->feed_eof();
-    } else {
-      received(s, r);  // throws the connection's error, or is our own close
+    const bool open = co_await detail::receive_ciphertext(s, "recv from");
+    if (!open) {  // our own close
       s.eof = true;
       co_return 0;
     }

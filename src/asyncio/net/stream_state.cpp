@@ -9,24 +9,19 @@
 #include <cstring>
 
 #include "braid/asyncio/event_loop.hpp"
+#include "net/socket_util.hpp"
 
 namespace braid::asyncio::detail {
 
 namespace {
 constexpr std::size_t read_chunk = 64 * 1024;
 
-socket_address name_of(int fd, bool peer) {
-  socket_address a;
-  socklen_t len = socket_address::capacity();
-  const int r = peer ? ::getpeername(fd, a.data(), &len) : ::getsockname(fd, a.data(), &len);
-  a.resize(r == 0 ? len : 0);
-  return a;
-}
 }  // namespace
 
 stream_state::stream_state(event_loop& l, int socket, std::size_t read_limit)
     : loop(&l), fd(socket), limit(read_limit) {
   resumed.set();
+  flushed.set();
 }
 
 stream_state::~stream_state() {
@@ -45,8 +40,8 @@ std::shared_ptr<stream_state> make_stream(event_loop& loop, int fd, std::size_t 
     ::close(fd);
     throw;
   }
-  s->peer = name_of(fd, true);
-  s->local = name_of(fd, false);
+  s->peer = peer_address_of(fd);
+  s->local = local_address_of(fd);
   s->tcp = s->local.family() == address_family::ipv4 || s->local.family() == address_family::ipv6;
   if (s->tcp && nodelay) {
     const int one = 1;
@@ -115,7 +110,8 @@ void stream_state::on_sent(long result) noexcept {
     pending.clear();
     sent = 0;
     paused = false;
-    resumed.set();  // drain() wakes to report the error
+    resumed.set();  // drain() and sendfile() wake to report the error
+    flushed.set();
     return;
   }
   sent += static_cast<std::size_t>(result);
@@ -124,6 +120,11 @@ void stream_state::on_sent(long result) noexcept {
 
 void stream_state::update_pressure() noexcept {
   const std::size_t q = queued();
+  if (q == 0) {
+    flushed.set();
+  } else {
+    flushed.clear();
+  }
   if (!paused && q > high_water) {
     paused = true;
     resumed.clear();
@@ -153,6 +154,7 @@ void stream_state::close_now(bool reset) noexcept {
   sent = 0;
   paused = false;
   resumed.set();
+  flushed.set();
   closed_event.set();
 }
 

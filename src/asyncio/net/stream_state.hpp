@@ -72,6 +72,7 @@ struct stream_state {
   bool closed = false;
   int write_errno = 0;
   event resumed;  // set while not paused (drain waits on it)
+  event flushed;  // set while nothing is queued (sendfile waits on it)
   event closed_event;
 
   // TLS: the engine turns plaintext into ciphertext and back; `tls_in` takes ciphertext from
@@ -103,6 +104,10 @@ struct stream_state {
   /// Closes the socket now. Never throws.
   void close_now(bool reset) noexcept;
 };
+
+/// Receives ciphertext from the socket into the engine (end of stream included). False if this
+/// side closed the stream meanwhile; throws the connection's error (`what` names the step).
+task<bool> receive_ciphertext(stream_state& s, const char* what);
 
 /// Runs the TLS handshake of `s.tls` (set by the caller), bounded by `timeout`. Throws the
 /// engine's errors, connection_timeout_error, connection_error.

@@ -37,7 +37,25 @@ void stream_state::tls_output() noexcept {
   flush();
 }
 
+task<bool> receive_ciphertext(stream_state& s, const char* what) {
+  const long r = co_await recv_op(s.fd, s.tls_in.get(), s.tls_in_cap);
+  if (r > 0) {
+    s.tls->feed({reinterpret_cast<const std::byte*>(s.tls_in.get()), static_cast<std::size_t>(r)});
+  } else if (r == 0) {
+    s.tls->feed_eof();
+  } else if (r == -ECANCELED || s.closed) {
+    co_return false;
+  } else {
+    throw_connection_error(static_cast<int>(-r), what, s.peer);
+  }
+  co_return true;
+}
+
 namespace {
+[[noreturn]] void throw_aborted(const stream_state& s) {
+  throw connection_aborted_error(ECONNABORTED, "TLS handshake with", s.peer);
+}
+
 task<void> handshake_steps(stream_state& s) {
   if (!s.tls_in) {
     s.tls_in_cap = 16 * 1024 + 256;  // one TLS record
@@ -53,16 +71,9 @@ task<void> handshake_steps(stream_state& s) {
     }
     s.tls_output();
     if (st == tls_engine::handshake_status::done) co_return;
-    if (s.closed) throw connection_aborted_error(ECONNABORTED, "TLS handshake with", s.peer);
-    const long r = co_await recv_op(s.fd, s.tls_in.get(), s.tls_in_cap);
-    if (r > 0) {
-      s.tls->feed(
-          {reinterpret_cast<const std::byte*>(s.tls_in.get()), static_cast<std::size_t>(r)});
-    } else if (r == 0) {
-      s.tls->feed_eof();
-    } else {
-      throw_connection_error(static_cast<int>(-r), "TLS handshake with", s.peer);
-    }
+    if (s.closed) throw_aborted(s);
+    const bool open = co_await receive_ciphertext(s, "TLS handshake with");
+    if (!open) throw_aborted(s);
   }
 }
 }  // namespace

@@ -165,15 +165,7 @@ task<std::size_t> stream_writer::sendfile(int file_fd, std::uint64_t offset, std
   check_writable(s);
   if (s.tls) throw invalid_state_error("sendfile on a TLS stream: the kernel cannot encrypt");
   // What was written before goes first: wait until the queue is empty.
-  while (s.queued() > 0 && s.write_errno == 0 && !s.closed) {
-    const std::size_t high = s.high_water;
-    const std::size_t low = s.low_water;
-    s.high_water = s.low_water = 0;
-    s.update_pressure();
-    co_await s.resumed.wait();
-    s.high_water = high;
-    s.low_water = low;
-  }
+  while (s.queued() > 0 && s.write_errno == 0 && !s.closed) co_await s.flushed.wait();
   if (s.write_errno != 0) throw_write_error(s);
   if (s.closed) throw invalid_state_error("sendfile on a closed stream");
   auto off = static_cast<::off_t>(offset);
