@@ -5,5 +5,6 @@
 
 #include "braid/asyncio.hpp"
 #include "braid/futures.hpp"
+#include "braid/http.hpp"
 #include "braid/multiprocessing.hpp"
 #include "braid/threading.hpp"

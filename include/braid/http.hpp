@@ -1,0 +1,6 @@
+#pragma once
+/// \file
+/// braid::http: an aiohttp-style HTTP/1.1 client session and server on braid::asyncio.
+#include "braid/http/errors.hpp"
+#include "braid/http/headers.hpp"
+#include "braid/http/url.hpp"
