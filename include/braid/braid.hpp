@@ -8,3 +8,4 @@
 #include "braid/http.hpp"
 #include "braid/multiprocessing.hpp"
 #include "braid/threading.hpp"
+#include "braid/trace.hpp"

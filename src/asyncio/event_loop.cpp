@@ -10,6 +10,7 @@
 #include "braid/asyncio/errors.hpp"
 #include "braid/futures/thread_pool_executor.hpp"
 #include "braid/threading/current_thread.hpp"
+#include "braid/trace/tracing.hpp"
 #include "detail/loop_impl.hpp"
 
 namespace braid::asyncio {
@@ -93,6 +94,11 @@ void event_loop::check_slow(std::int64_t start_ns, const detail::task_base* t) n
   const std::int64_t elapsed = now - start_ns;
   if (elapsed <= slow_ns_) return;
   ++impl_->slow_steps;
+  if (trace::enabled()) {
+    const std::int64_t end = trace::now_ns();
+    trace::record(trace::category::stall, t ? "stall: task '" + t->name() + "'" : "stall: callback",
+                  end - elapsed, end);
+  }
   struct restart_clock {  // reporting takes time that is no step's
     event_loop* self;
     ~restart_clock() { self->step_clock_ns_ = coarse_now_ns(); }

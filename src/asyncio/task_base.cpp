@@ -5,6 +5,7 @@
 #include "braid/asyncio/errors.hpp"
 #include "braid/asyncio/event_loop.hpp"
 #include "braid/threading/current_thread.hpp"
+#include "braid/trace/tracing.hpp"
 
 namespace braid::asyncio::detail {
 
@@ -44,7 +45,13 @@ void task_base::run() noexcept {
   detail::loop_access::set_running_task(*loop, this);
   waiter_ = nullptr;
   const auto start = detail::loop_access::step_start_ns(*loop);
-  resume_.resume();
+  if (trace::enabled()) {
+    const std::int64_t traced_start = trace::now_ns();
+    resume_.resume();
+    trace::record(trace::category::asyncio, name(), traced_start, trace::now_ns());
+  } else {
+    resume_.resume();
+  }
   detail::loop_access::set_running_task(*loop, previous);
   detail::loop_access::note_step(*loop, start, this);
   release();

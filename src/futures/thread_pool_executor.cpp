@@ -32,6 +32,7 @@
 #include "braid/futures/errors.hpp"
 #include "braid/threading/current_thread.hpp"
 #include "braid/threading/detail/futex.hpp"
+#include "braid/trace/tracing.hpp"
 #include "detail/spin.hpp"
 #include "thread_pool/spinlock.hpp"
 #include "thread_pool/work_list.hpp"
@@ -287,7 +288,12 @@ struct thread_pool_executor::impl {
     std::uint64_t done = 0;
     do {
       ++self.unfinished;
-      item->run(self);
+      if (trace::enabled()) {
+        const trace::scope traced(trace::category::thread_pool, "task");
+        item->run(self);
+      } else {
+        item->run(self);
+      }
       item->release_item();
       ++done;
     } while ((item = pop_local(self)) != nullptr);

@@ -22,6 +22,7 @@
 #include "braid/error.hpp"
 #include "braid/multiprocessing/cpu_count.hpp"
 #include "braid/threading/current_thread.hpp"
+#include "braid/trace/tracing.hpp"
 #include "detail/wire.hpp"
 #include "detail/worker.hpp"
 
@@ -40,6 +41,7 @@ struct sent_task {
   task_ptr task;
   std::uint64_t id;
   std::size_t bytes;
+  std::int64_t sent_ns = 0;  // when it was given to the worker, if tracing was on
 };
 
 // Who reads a worker's socket now. Exactly one thread reads it at a time: the manager thread,
@@ -86,7 +88,8 @@ struct worker {
   bool retiring = false;     // told to exit after its last task (max_tasks_per_child)
   std::uint64_t serial = 0;  // its name in the manager's epoll set
   reader_state reader = reader_state::epoll;
-  bool pid_skipped = false;  // its pidfd's event came while a waiter read: re-arm it
+  bool pid_skipped = false;       // its pidfd's event came while a waiter read: re-arm it
+  std::int64_t last_done_ns = 0;  // tracing: when its last task finished
   // Only the thread reading its socket (see reader_state):
   bool corrupt = false;  // it sent something that is not a message, and was killed
   detail::message_reader reader_;
@@ -299,7 +302,7 @@ struct process_pool_executor::impl {
   // Under the mutex: gives `t` (marked running) to `w`; the caller then calls flush(w).
   void assign(worker& w, task_ptr t) {
     const std::size_t bytes = t->call().bytes.size();
-    const sent_task s{std::move(t), next_id++, bytes};
+    const sent_task s{std::move(t), next_id++, bytes, trace::enabled() ? trace::now_ns() : 0};
     w.running.push_back(s);
     w.outbox.push_back(s);
     ++w.dispatched;
@@ -536,6 +539,7 @@ struct process_pool_executor::impl {
                                    [&](const sent_task& s) { return s.id == h.id; });
       if (it == w->running.end()) return;
       done = std::move(it->task);
+      if (it->sent_ns != 0) trace_task(*w, it->sent_ns);
       w->running.erase(it);
       gave = fill(*w);
       if (max_tasks_per_child != 0 && w->dispatched >= max_tasks_per_child && w->running.empty()) {
@@ -550,6 +554,20 @@ struct process_pool_executor::impl {
     } else {
       out.push_back({std::move(done), detail::decode_remote_error(body)});
     }
+  }
+
+  // Under the mutex, tracing: the task ran on `w` from when it was sent, or from when the
+  // worker's previous task finished if it waited behind that one, until now (seen from here, so
+  // the transfer both ways is included).
+  void trace_task(worker& w, std::int64_t sent_ns) noexcept {
+    const std::int64_t now = trace::now_ns();
+    if (w.last_done_ns == 0) {
+      trace::name_lane(w.pid, 0, "worker process " + std::to_string(w.pid));
+      trace::name_lane(w.pid, w.pid, "braid-pool-worker");
+    }
+    trace::record_on(trace::category::process_pool, "task", w.pid, w.pid,
+                     std::max(sent_ns, w.last_done_ns), now);
+    w.last_done_ns = now;
   }
 
   // On the manager thread, which reads `w`'s socket (reader_state::manager).

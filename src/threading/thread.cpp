@@ -10,6 +10,7 @@
 #include "braid/threading/current_thread.hpp"
 #include "braid/threading/errors.hpp"
 #include "braid/threading/event.hpp"
+#include "braid/trace/tracing.hpp"
 
 namespace braid::threading {
 namespace detail {
@@ -39,6 +40,7 @@ void run_thread(const std::shared_ptr<detail::thread_state>& state) noexcept {
   state->native_id.store(get_native_id(), std::memory_order_relaxed);
   state->running.set();
   try {
+    const trace::scope traced(trace::category::thread, state->name);
     state->body->run();
   } catch (...) {
     report_unhandled(std::current_exception(), "thread body");

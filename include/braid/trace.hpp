@@ -1,0 +1,4 @@
+#pragma once
+/// \file
+/// braid::trace: opt-in task tracing to Chrome trace-event JSON.
+#include "braid/trace/tracing.hpp"
