@@ -562,8 +562,8 @@ struct process_pool_executor::impl {
   void trace_task(worker& w, std::int64_t sent_ns) noexcept {
     const std::int64_t now = trace::now_ns();
     if (w.last_done_ns == 0) {
-      trace::name_lane(w.pid, 0, "worker process " + std::to_string(w.pid));
-      trace::name_lane(w.pid, w.pid, "braid-pool-worker");
+      trace::name_lane(w.pid, 0, "worker " + std::to_string(w.pid));
+      trace::name_lane(w.pid, w.pid, "pool-worker");
     }
     trace::record_on(trace::category::process_pool, "task", w.pid, w.pid,
                      std::max(sent_ns, w.last_done_ns), now);

@@ -123,8 +123,7 @@ void start(const std::string& path) {
   r.dropped.store(0, std::memory_order_relaxed);
   ++r.generation;
   r.origin_ns = now_ns();
-  r.names.push_back(
-      {static_cast<int>(::getpid()), 0, "braid (pid " + std::to_string(::getpid()) + ")"});
+  r.names.push_back({static_cast<int>(::getpid()), 0, "braid " + std::to_string(::getpid())});
   detail::recording.store(true, std::memory_order_release);
 }
 

@@ -21,15 +21,15 @@ TEST(BraidToolWorkload, CountPrimesBelow) {
 
 TEST(BraidToolWorkload, RegistryHasOneCpuAndOneIoWorkload) {
   ASSERT_NE(find_workload("cpu"), nullptr);
-  ASSERT_NE(find_workload("io"), nullptr);
+  ASSERT_NE(find_workload("sleep"), nullptr);
   EXPECT_EQ(find_workload("cpu")->kind, workload_kind::cpu);
-  EXPECT_EQ(find_workload("io")->kind, workload_kind::io);
+  EXPECT_EQ(find_workload("sleep")->kind, workload_kind::io);
   EXPECT_EQ(find_workload("nope"), nullptr);
 }
 
 TEST(BraidToolWorkload, DefaultsAndOverrides) {
   const workload cpu = find_workload("cpu")->make({});
-  const workload io = find_workload("io")->make({});
+  const workload io = find_workload("sleep")->make({});
   EXPECT_EQ(cpu.tasks, 8u);
   EXPECT_EQ(io.tasks, 32u);
   EXPECT_EQ(io.description,
@@ -42,7 +42,7 @@ TEST(BraidToolWorkload, DefaultsAndOverrides) {
 }
 
 TEST(BraidToolWorkload, IoTaskWaitsForTheLatency) {
-  const workload io = find_workload("io")->make({.tasks = 1, .io_latency = 20ms});
+  const workload io = find_workload("sleep")->make({.tasks = 1, .io_latency = 20ms});
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(io.run_one(0), 1u);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 20ms);

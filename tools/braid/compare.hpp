@@ -18,6 +18,12 @@ struct compare_options {
   std::vector<std::string> models;     ///< names to run; empty: all
   int repeat = 3;                      ///< runs per pair; the median is reported
   bool json = false;
+  std::string trace_file;   ///< --trace: every pair's first run traced into one Chrome trace file
+  std::string report_file;  ///< --report: a self-contained HTML report (traces the first runs)
+  std::string svg_dir;      ///< --svg: the report's charts as bare SVG files
+  std::string sweep;        ///< --sweep PARAM=V1,V2,...
+  /// Hidden: the child traces its run into this file.
+  std::string child_trace;
   /// Hidden: {workload, model}. Run that one pair in this process and print its measurement as
   /// JSON; the parent starts the tool again this way for every run.
   std::vector<std::string> run_one;
@@ -28,6 +34,9 @@ struct compare_options {
 /// names, std::runtime_error if a child fails or models disagree on a checksum.
 comparison run_comparison(const compare_options& options,
                           void (*on_progress)(const std::string& what) = nullptr);
+
+/// Whether the first run of each pair is traced (for --trace, --report and --svg).
+bool wants_trace(const compare_options& options) noexcept;
 
 /// The whole subcommand: the child mode if options.run_one is set, otherwise run_comparison and
 /// the report on stdout. Returns the exit status; errors are reported on stderr.

@@ -9,6 +9,7 @@
 
 #include "compare.hpp"
 #include "model.hpp"
+#include "trace_view.hpp"
 #include "workload.hpp"
 
 namespace {
@@ -36,6 +37,12 @@ void add_compare_command(CLI::App& app, braid::tool::compare_options& options, i
   cmd->add_option("--cpu-size", options.work.cpu_size,
                   "Each cpu task counts the primes below this number (default: 1000000)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--factorial-n", options.work.factorial_n,
+                  "The factorial workload's task i computes (N + i)! (default: 100000)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--file-size", options.work.file_size_kib,
+                  "KiB per file of the files workload (default: 2048)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--workload,-w", options.workloads, "Run only this workload (repeatable)")
       ->check(CLI::IsMember(names_of(braid::tool::workload_registry())));
   cmd->add_option("--model,-m", options.models, "Run only this model (repeatable)")
@@ -44,10 +51,33 @@ void add_compare_command(CLI::App& app, braid::tool::compare_options& options, i
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", options.json, "Print the results as JSON");
+  cmd->add_option("--report", options.report_file,
+                  "Write a self-contained HTML report with charts and timelines to this file");
+  cmd->add_option("--svg", options.svg_dir,
+                  "Write the report's charts as SVG files into this directory");
+  cmd->add_option("--trace", options.trace_file,
+                  "Trace each pair's first run into this Chrome trace-event JSON file (Perfetto)");
+  cmd->add_option("--sweep", options.sweep,
+                  "Run everything once per value of a parameter: tasks=1,10,100 (also io-latency, "
+                  "cpu-size)");
+  cmd->add_option("--child-trace", options.child_trace, "Internal: trace this run into a file")
+      ->group("");
   cmd->add_option("--run-one", options.run_one, "Internal: run one pair, print JSON")
       ->expected(2)
       ->group("");
   cmd->callback([&options, &status] { status = braid::tool::run_compare(options); });
+}
+
+void add_trace_command(CLI::App& app, braid::tool::trace_options& options, int& status) {
+  auto* cmd = app.add_subcommand(
+      "trace",
+      "Draw a Chrome trace-event file (braid::trace's or braid compare --trace's) as a "
+      "timeline: one lane per thread and worker process");
+  cmd->add_option("file", options.input, "The trace file (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", options.output, "Output .svg or .html (default: FILE with .svg)");
+  cmd->callback([&options, &status] { status = braid::tool::run_trace(options); });
 }
 
 }  // namespace
@@ -59,6 +89,8 @@ int main(int argc, char** argv) {
   int status = 0;
   braid::tool::compare_options compare;
   add_compare_command(app, compare, status);
+  braid::tool::trace_options trace;
+  add_trace_command(app, trace, status);
   if (argc <= 1) {
     std::cerr << app.help();
     return 1;

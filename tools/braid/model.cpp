@@ -1,20 +1,27 @@
 #include "model.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "braid/asyncio.hpp"
 #include "braid/futures/thread_pool_executor.hpp"
 #include "braid/multiprocessing/process_pool_executor.hpp"
 #include "braid/threading/thread.hpp"
+#include "braid/trace/tracing.hpp"
 
 namespace braid::tool {
 namespace {
 
 model_result run_sequential(const workload& work) {
   model_result result{.threads = 1};
-  for (std::size_t i = 0; i < work.tasks; ++i) result.checksum += work.run_one(i);
+  for (std::size_t i = 0; i < work.tasks; ++i) {
+    // The library traces the other models' tasks; here the tool marks each task itself.
+    const trace::scope traced(trace::category::user, "task");
+    result.checksum += work.run_one(i);
+  }
   return result;
 }
 
@@ -62,8 +69,8 @@ model_result run_process_pool(const workload& work) {
   }
   multiprocessing::process_pool_executor pool;  // default max_workers: cpu_count()
   model_result result;
-  result.checksum = run_on_executor(pool, work.tasks, [&work](auto& executor, std::size_t) {
-    return executor.submit(work.run_one_remote, work.remote_argument);
+  result.checksum = run_on_executor(pool, work.tasks, [&work](auto& executor, std::size_t i) {
+    return executor.submit(work.run_one_remote, work.remote_argument, std::uint64_t{i});
   });
   result.threads = pool.max_workers();  // one thread in each worker process
   result.processes = pool.max_workers();
@@ -97,6 +104,65 @@ model_result run_asyncio(const workload& work) {
   return {.checksum = asyncio::run(run_all_on_loop(work), options), .threads = 1};
 }
 
+// --- asyncio_process_pool: the loop waits, the process pool computes ---------------------------
+
+asyncio::task<std::uint64_t> offload_one(const workload& work, std::size_t i,
+                                         multiprocessing::process_pool_executor& pool) {
+  if (work.run_one_async_offload) co_return co_await work.run_one_async_offload(i, pool);
+  if (work.kind == workload_kind::io && work.run_one_async)
+    co_return co_await work.run_one_async(i);
+  if (work.run_one_remote == nullptr) {
+    throw std::invalid_argument("workload " + work.name + " has no form that can run in a process");
+  }
+  co_return co_await asyncio::run_in_executor(pool, work.run_one_remote, work.remote_argument,
+                                              std::uint64_t{i});
+}
+
+asyncio::task<std::uint64_t> offload_all(const workload& work,
+                                         multiprocessing::process_pool_executor& pool) {
+  std::vector<asyncio::task_handle<std::uint64_t>> tasks;
+  tasks.reserve(work.tasks);
+  for (std::size_t i = 0; i < work.tasks; ++i) {
+    tasks.push_back(asyncio::create_task(offload_one(work, i, pool)));
+  }
+  std::uint64_t sum = 0;
+  for (auto& t : tasks) sum += co_await t;
+  co_return sum;
+}
+
+model_result run_asyncio_process_pool(const workload& work) {
+  multiprocessing::process_pool_executor pool;
+  const asyncio::run_options options{.handle_sigint = false,
+                                     .slow_callback_duration = std::chrono::nanoseconds(0)};
+  model_result result{.checksum = asyncio::run(offload_all(work, pool), options)};
+  result.threads = 1 + pool.max_workers();
+  result.processes = pool.max_workers();
+  return result;
+}
+
+// --- run_sharded: one event loop per core, the tasks dealt out round-robin -------------------
+
+model_result run_on_shards(const workload& work) {
+  const std::size_t shards = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::uint64_t> sums(shards);  // one slot per shard: no sharing, no atomics
+  const asyncio::run_options options{.handle_sigint = false,
+                                     .slow_callback_duration = std::chrono::nanoseconds(0)};
+  asyncio::run_sharded(
+      shards,
+      [&work, &sums, shards](std::size_t shard) -> asyncio::task<void> {
+        std::vector<asyncio::task_handle<std::uint64_t>> tasks;
+        for (std::size_t i = shard; i < work.tasks; i += shards) {
+          tasks.push_back(asyncio::create_task(work.run_one_async ? work.run_one_async(i)
+                                                                  : run_on_loop(work, i)));
+        }
+        for (auto& t : tasks) sums[shard] += co_await t;
+      },
+      options);
+  model_result result{.threads = shards};
+  for (auto s : sums) result.checksum += s;
+  return result;
+}
+
 }  // namespace
 
 const std::vector<model>& model_registry() noexcept {
@@ -108,8 +174,15 @@ const std::vector<model>& model_registry() noexcept {
       {"process_pool", "braid::multiprocessing::process_pool_executor, one worker process per core",
        &run_process_pool},
       {"asyncio",
-       "braid::asyncio: every task a coroutine on one event loop thread (io: co_await sleep)",
+       "braid::asyncio: every task a coroutine on one event loop thread (sleep: co_await sleep; "
+       "files: to_thread)",
        &run_asyncio},
+      {"asyncio_process_pool",
+       "braid::asyncio on one loop, the CPU part sent to a process pool with run_in_executor",
+       &run_asyncio_process_pool},
+      {"run_sharded",
+       "braid::asyncio::run_sharded: one event loop per core, tasks dealt round-robin",
+       &run_on_shards},
   };
   return entries;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "measure.hpp"
+#include "svg.hpp"
 #include "workload.hpp"
 
 namespace braid::tool {
@@ -19,6 +20,9 @@ struct machine_facts {
   unsigned cores = 1;
   std::size_t pool_max_workers = 1;  ///< thread_pool_executor::default_max_workers()
   int repeat = 1;                    ///< runs per pair; the median is reported
+  std::string cpu_model;             ///< /proc/cpuinfo's "model name"
+  std::string kernel;                ///< uname's sysname and release
+  std::int64_t memory_kib = 0;       ///< MemTotal
 };
 
 /// A workload as it was run.
@@ -34,6 +38,8 @@ struct result_row {
   std::string workload;
   std::string model;
   measurement m;
+  /// The first run's trace (empty unless tracing was asked for): what ran on which lane.
+  std::vector<svg::span> timeline;
 };
 
 /// Everything a report needs. Rows are grouped by workload, in registry order.

@@ -32,12 +32,12 @@ workload make_primes(const workload_options& options) {
                                      tasks, with_thousands(bound)),
           .tasks = tasks,
           .run_one = [bound](std::size_t) { return count_primes_below(bound); },
-          .run_one_remote = &count_primes_below,
+          .run_one_remote = [](std::uint64_t b, std::uint64_t) { return count_primes_below(b); },
           .remote_argument = bound};
 }
 
 /// The io task as a plain function, for worker processes: waits `ms` milliseconds, yields 1.
-std::uint64_t sleep_ms(std::uint64_t ms) {
+std::uint64_t sleep_ms(std::uint64_t ms, std::uint64_t) {
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   return 1;
 }
@@ -52,7 +52,7 @@ asyncio::task<std::uint64_t> wait_async(std::chrono::milliseconds latency) {
 workload make_sleep(const workload_options& options) {
   const std::size_t tasks = options.tasks != 0 ? options.tasks : default_io_tasks;
   const auto latency = options.io_latency;
-  return {.name = "io",
+  return {.name = "sleep",
           .kind = workload_kind::io,
           .description =
               fmt::format("{} tasks, each waits {} ms for a simulated reply (sleeps, using no CPU)",
@@ -76,7 +76,14 @@ std::string_view to_string(workload_kind kind) noexcept {
 const std::vector<workload_entry>& workload_registry() noexcept {
   static const std::vector<workload_entry> entries{
       {"cpu", workload_kind::cpu, "CPU-bound: count primes by trial division", &make_primes},
-      {"io", workload_kind::io, "I/O-bound: wait --io-latency ms per task", &make_sleep},
+      {"sleep", workload_kind::io,
+       "I/O-bound, simulated: each task sleeps --io-latency ms (no real I/O)", &make_sleep},
+      {"factorial", workload_kind::cpu,
+       "CPU-bound: big factorials with GMP, the seed guides' math.factorial(100000)",
+       &make_factorial},
+      {"files", workload_kind::io,
+       "I/O-bound on disk: read files of --file-size KiB written to a temporary directory first",
+       &make_files},
   };
   return entries;
 }

@@ -14,6 +14,10 @@
 
 #include "braid/asyncio/task.hpp"
 
+namespace braid::multiprocessing {
+class process_pool_executor;
+}
+
 namespace braid::tool {
 
 /// What a workload's tasks spend their time on.
@@ -26,7 +30,9 @@ std::string_view to_string(workload_kind kind) noexcept;
 struct workload_options {
   std::size_t tasks = 0;  ///< 0: the workload's own default
   std::chrono::milliseconds io_latency{50};
-  std::uint64_t cpu_size = 0;  ///< 0: the CPU workload's default
+  std::uint64_t cpu_size = 0;       ///< 0: the CPU workload's default
+  std::uint64_t factorial_n = 0;    ///< 0: 100000, the seed guides' math.factorial(100000)
+  std::uint64_t file_size_kib = 0;  ///< 0: 2048 KiB per file of the files workload
 };
 
 /// A workload made concrete: `tasks` independent tasks. run_one(i) runs task i and returns a
@@ -44,9 +50,15 @@ struct workload {
   std::function<asyncio::task<std::uint64_t>(std::size_t task_index)> run_one_async;
   /// The same task as a plain function of one number, for models that run it in another process:
   /// a worker process must be able to name the function (a std::function cannot travel).
-  /// Every task of a workload runs run_one_remote(remote_argument).
-  std::uint64_t (*run_one_remote)(std::uint64_t argument) = nullptr;
+  /// Task i runs run_one_remote(remote_argument, i).
+  std::uint64_t (*run_one_remote)(std::uint64_t argument, std::uint64_t task_index) = nullptr;
   std::uint64_t remote_argument = 0;
+  /// For work that waits and then computes (mixed): the coroutine that waits on the loop and
+  /// sends the computing part to `pool` (run_in_executor). Empty: the asyncio_process_pool model
+  /// sends run_one_remote to the pool (cpu work) or awaits run_one_async (io work).
+  std::function<asyncio::task<std::uint64_t>(std::size_t task_index,
+                                             multiprocessing::process_pool_executor& pool)>
+      run_one_async_offload;
 };
 
 /// One entry of the registry: how to build a workload from the command line's settings.
@@ -65,5 +77,9 @@ const workload_entry* find_workload(std::string_view name) noexcept;
 
 /// How many primes are below `bound`, by trial division (deliberately slow). Never throws.
 std::uint64_t count_primes_below(std::uint64_t bound) noexcept;
+
+/// The workloads defined in their own files (workload_factorial.cpp, workload_files.cpp).
+workload make_factorial(const workload_options& options);
+workload make_files(const workload_options& options);
 
 }  // namespace braid::tool
