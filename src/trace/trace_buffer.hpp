@@ -3,6 +3,7 @@
 // stop() has written it (a thread may end before the trace does).
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,7 +30,7 @@ struct lane_name {
 
 struct thread_buffer {
   std::mutex mutex;  // the owner appends, stop() takes: uncontended but for that moment
-  std::vector<event> events;
+  std::deque<event> events;  // chunked: growing never copies what is recorded
 };
 
 /// Writes the events as Chrome trace-event JSON ("traceEvents", "X" events in microseconds

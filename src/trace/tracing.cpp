@@ -44,6 +44,7 @@ struct local_lane {
   std::shared_ptr<thread_buffer> buffer;
   std::uint64_t generation = 0;
   int tid = 0;
+  int pid = 0;  // cached: getpid() is a system call, and events are recorded at every task step
 };
 thread_local local_lane this_lane;
 
@@ -62,6 +63,7 @@ thread_buffer* lane_buffer() {
     this_lane.buffer = std::make_shared<thread_buffer>();
     this_lane.generation = r.generation.load();
     this_lane.tid = current_tid();
+    this_lane.pid = static_cast<int>(::getpid());
     r.buffers.push_back(this_lane.buffer);
     char name[32] = {};
     if (::pthread_getname_np(::pthread_self(), name, sizeof name) == 0 && name[0] != '\0') {
@@ -74,6 +76,7 @@ thread_buffer* lane_buffer() {
 void append(event e) noexcept {
   try {
     thread_buffer* b = lane_buffer();
+    if (e.pid == 0) e.pid = this_lane.pid;
     if (e.tid == 0) e.tid = this_lane.tid;
     std::lock_guard lock(b->mutex);
     b->events.push_back(std::move(e));
@@ -158,7 +161,7 @@ void record(category what, std::string_view name, std::int64_t start_ns,
             std::int64_t end_ns) noexcept {
   if (!enabled()) return;
   try {
-    append({start_ns, end_ns, std::string(name), static_cast<int>(::getpid()), 0, what});
+    append({start_ns, end_ns, std::string(name), 0, 0, what});
   } catch (...) {
     the_recorder().dropped.fetch_add(1, std::memory_order_relaxed);
   }
