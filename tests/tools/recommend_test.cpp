@@ -121,3 +121,20 @@ TEST(BraidToolRecommend, OnePerWorkloadInOrder) {
 
 }  // namespace
 }  // namespace braid::tool
+
+namespace braid::tool {
+namespace {
+
+// A single-threaded tie: a coroutine loop that runs CPU work one task after another gains
+// nothing over a plain loop, so the plain loop is recommended even with a little less memory.
+TEST(BraidToolRecommend, ATieBetweenSingleThreadedModelsGoesToSequential) {
+  comparison c;
+  c.machine = {.cores = 1, .pool_max_workers = 5, .repeat = 1};
+  c.workloads = {{"factorial", workload_kind::cpu, "8 factorials", 8}};
+  c.rows = {{"factorial", "sequential", timed(0.203, 0.198, 1, 6400)},
+            {"factorial", "asyncio", timed(0.200, 0.199, 1, 6300)}};
+  EXPECT_EQ(recommend(c, c.workloads[0]).model, "sequential");
+}
+
+}  // namespace
+}  // namespace braid::tool

@@ -279,6 +279,7 @@ int run_compare(const compare_options& options) {
     if (progress) fmt::print(stderr, "\r\033[K");
     const auto advice = recommend_all(results);
     fmt::print("{}", options.json ? format_json(results, advice) : format_report(results, advice));
+    std::fflush(stdout);  // the report first, then what write_pictures says on stderr
     write_pictures(options, results, advice, nullptr);
     return 0;
   } catch (const std::exception& e) {

@@ -79,6 +79,13 @@ model_result run_process_pool(const workload& work) {
 
 // --- asyncio: every task a coroutine on one event loop (one thread) ---------------------------
 
+/// The threads of the loop's default executor (to_thread), if the workload's coroutine uses it:
+/// at most its max_workers, which with more tasks than that is what ran.
+std::size_t to_thread_workers(const workload& work) {
+  if (!work.async_uses_threads) return 0;
+  return std::min(work.tasks, futures::thread_pool_executor::default_max_workers());
+}
+
 /// Any other task: run_one on the loop's thread. It never suspends, so the tasks run one after
 /// another -- coroutines give concurrency, not parallelism.
 asyncio::task<std::uint64_t> run_on_loop(const workload& work, std::size_t i) {
@@ -101,7 +108,8 @@ model_result run_asyncio(const workload& work) {
   // The watchdog would (rightly) report every CPU-bound step; the table already tells that story.
   const asyncio::run_options options{.handle_sigint = false,
                                      .slow_callback_duration = std::chrono::nanoseconds(0)};
-  return {.checksum = asyncio::run(run_all_on_loop(work), options), .threads = 1};
+  return {.checksum = asyncio::run(run_all_on_loop(work), options),
+          .threads = 1 + to_thread_workers(work)};
 }
 
 // --- asyncio_process_pool: the loop waits, the process pool computes ---------------------------
@@ -135,8 +143,11 @@ model_result run_asyncio_process_pool(const workload& work) {
   const asyncio::run_options options{.handle_sigint = false,
                                      .slow_callback_duration = std::chrono::nanoseconds(0)};
   model_result result{.checksum = asyncio::run(offload_all(work, pool), options)};
-  result.threads = 1 + pool.max_workers();
-  result.processes = pool.max_workers();
+  // The pool runs only CPU work; waiting work stays on the loop (and its to_thread threads).
+  const bool pooled =
+      work.run_one_async_offload || work.kind == workload_kind::cpu || !work.run_one_async;
+  result.threads = 1 + (pooled ? pool.max_workers() : to_thread_workers(work));
+  result.processes = pooled ? pool.max_workers() : 0;
   return result;
 }
 
@@ -158,7 +169,7 @@ model_result run_on_shards(const workload& work) {
         for (auto& t : tasks) sums[shard] += co_await t;
       },
       options);
-  model_result result{.threads = shards};
+  model_result result{.threads = shards + to_thread_workers(work)};
   for (auto s : sums) result.checksum += s;
   return result;
 }

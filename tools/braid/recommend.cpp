@@ -19,14 +19,15 @@ bool as_fast(const result_row& row, const result_row& fastest) {
   return row.m.wall_s <= fastest.m.wall_s * as_fast_tolerance;
 }
 
-/// Among the rows as fast as the fastest, the cheapest: fewest threads, then least memory.
+/// Among the rows as fast as the fastest, the cheapest: fewest threads, then the simplest
+/// (sequential, when nothing else is faster), then least memory.
 const result_row* pick_of(const std::vector<const result_row*>& rows) {
   const result_row* fastest = fastest_of(rows);
   const result_row* pick = fastest;
   for (const auto* row : rows) {
     if (!as_fast(*row, *fastest)) continue;
     const auto key = [](const result_row* r) {
-      return std::tuple(r->m.threads, r->m.peak_rss_kib, r->m.wall_s);
+      return std::tuple(r->m.threads, r->model != "sequential", r->m.peak_rss_kib, r->m.wall_s);
     };
     if (key(row) < key(pick)) pick = row;
   }

@@ -48,6 +48,9 @@ struct workload {
   /// blocks. Empty for work that never waits (CPU-bound): asyncio then calls run_one on the
   /// loop's thread, so the tasks run one after another.
   std::function<asyncio::task<std::uint64_t>(std::size_t task_index)> run_one_async;
+  /// run_one_async hands blocking work to threads (to_thread): the asyncio models then count
+  /// the loop's default executor's threads too.
+  bool async_uses_threads = false;
   /// The same task as a plain function of one number, for models that run it in another process:
   /// a worker process must be able to name the function (a std::function cannot travel).
   /// Task i runs run_one_remote(remote_argument, i).

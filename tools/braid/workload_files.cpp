@@ -126,6 +126,7 @@ workload make_files(const workload_options& options) {
           .tasks = files,
           .run_one = [set](std::size_t i) { return read_one(0, i); },
           .run_one_async = [set](std::size_t i) { return read_async(set, i); },
+          .async_uses_threads = true,
           .run_one_remote = &read_one,
           .remote_argument = 0};
 }
