@@ -29,21 +29,37 @@ void put32(std::vector<unsigned char>& out, std::uint32_t v) {
 }
 }  // namespace
 
-fake_dns_server::fake_dns_server() {
-  fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "socket");
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 ||
-      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) < 0) {
+namespace {
+// Binds a UDP and a TCP socket (listening) to one free port number on 127.0.0.1. The kernel
+// picks the TCP port; UDP then asks for the same number, which another program may hold:
+// then it tries again with a new one.
+std::uint16_t bind_pair(int& udp, int& tcp) {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    tcp = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    udp = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (tcp < 0 || udp < 0) throw std::system_error(errno, std::generic_category(), "socket");
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(tcp, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(tcp, reinterpret_cast<sockaddr*>(&a), &len) == 0 && ::listen(tcp, 8) == 0 &&
+        ::bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      return ntohs(a.sin_port);
+    }
     const int e = errno;
-    ::close(fd_);
-    throw std::system_error(e, std::generic_category(), "bind");
+    ::close(tcp);
+    ::close(udp);
+    if (e != EADDRINUSE) throw std::system_error(e, std::generic_category(), "bind");
   }
-  port_ = ntohs(a.sin_port);
+  throw std::system_error(EADDRINUSE, std::generic_category(), "bind: no free port pair");
+}
+}  // namespace
+
+fake_dns_server::fake_dns_server() {
+  port_ = bind_pair(fd_, tcp_fd_);
   thread_ = std::thread([this] { serve(); });
+  tcp_thread_ = std::thread([this] { serve_tcp(); });
 }
 
 fake_dns_server::~fake_dns_server() {
@@ -52,6 +68,69 @@ fake_dns_server::~fake_dns_server() {
   ::shutdown(fd_, SHUT_RDWR);
   thread_.join();
   ::close(fd_);
+  // A blocked accept() or read() returns once its socket is shut down.
+  ::shutdown(tcp_fd_, SHUT_RDWR);
+  {
+    // Under the lock, so the number cannot be closed (and reused) between the load and here.
+    std::lock_guard lock(mutex_);
+    const int c = tcp_connection_.load();
+    if (c >= 0) ::shutdown(c, SHUT_RDWR);
+  }
+  tcp_thread_.join();
+  ::close(tcp_fd_);
+}
+
+void fake_dns_server::truncate_over_udp(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  truncated_.insert(lower(name));
+}
+
+namespace {
+bool read_all(int fd, unsigned char* p, std::size_t n) {
+  while (n > 0) {
+    const ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+}  // namespace
+
+// DNS over TCP (RFC 1035 4.2.2): each message is preceded by its length in two bytes.
+void fake_dns_server::serve_tcp() {
+  while (!stop_) {
+    const int c = ::accept4(tcp_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      tcp_connection_ = c;
+    }
+    for (;;) {
+      unsigned char len[2];
+      if (stop_ || !read_all(c, len, 2)) break;
+      std::vector<unsigned char> q(static_cast<std::size_t>(len[0] << 8 | len[1]));
+      if (!read_all(c, q.data(), q.size())) break;
+      ++queries_;
+      ++tcp_queries_;
+      bool reply = true;
+      auto out = answer(q.data(), q.size(), reply, true);
+      if (!reply || out.empty()) continue;
+      std::vector<unsigned char> framed;
+      put16(framed, static_cast<std::uint16_t>(out.size()));
+      framed.insert(framed.end(), out.begin(), out.end());
+      if (::write(c, framed.data(), framed.size()) != static_cast<ssize_t>(framed.size())) break;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      tcp_connection_ = -1;
+    }
+    ::close(c);
+  }
 }
 
 std::string fake_dns_server::address() const {
@@ -81,7 +160,7 @@ void fake_dns_server::serve() {
     }
     ++queries_;
     bool reply = true;
-    auto out = answer(buf, static_cast<std::size_t>(n), reply);
+    auto out = answer(buf, static_cast<std::size_t>(n), reply, false);
     if (reply && !out.empty()) {
       ::sendto(fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
     }
@@ -89,7 +168,7 @@ void fake_dns_server::serve() {
 }
 
 std::vector<unsigned char> fake_dns_server::answer(const unsigned char* q, std::size_t n,
-                                                   bool& reply) {
+                                                   bool& reply, bool tcp) {
   if (n < 12) return {};
   // The question: labels from offset 12, then type and class.
   std::string name;
@@ -108,8 +187,10 @@ std::vector<unsigned char> fake_dns_server::answer(const unsigned char* q, std::
 
   records r;
   bool known;
+  bool truncate = false;
   {
     std::lock_guard lock(mutex_);
+    truncate = !tcp && truncated_.count(name) > 0;
     if (silent_.count(name)) {
       reply = false;
       return {};
@@ -120,10 +201,12 @@ std::vector<unsigned char> fake_dns_server::answer(const unsigned char* q, std::
   }
   std::vector<std::string> addresses;
   if (known) addresses = qtype == type_a ? r.a : qtype == type_aaaa ? r.aaaa : addresses;
+  if (truncate) addresses.clear();  // "did not fit": the TC bit says so, the records stay out
 
   std::vector<unsigned char> out(q, q + 2);  // the id
-  put16(out, known ? 0x8180 : 0x8183);       // response, RD, RA; rcode 3 (NXDOMAIN) if unknown
-  put16(out, 1);                             // one question
+  // Response, RD, RA (0x8180); TC (0x0200) when truncated; rcode 3 (NXDOMAIN) if unknown.
+  put16(out, static_cast<std::uint16_t>((known ? 0x8180 : 0x8183) | (truncate ? 0x0200 : 0)));
+  put16(out, 1);  // one question
   put16(out, static_cast<std::uint16_t>(addresses.size()));
   put16(out, 0);
   put16(out, 0);

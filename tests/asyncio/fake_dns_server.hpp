@@ -1,7 +1,7 @@
 #pragma once
-// A test helper: a DNS server on 127.0.0.1 (UDP, a random port) answering from a table, on its
-// own thread with a blocking socket. It knows just enough of the wire format for c-ares's
-// queries: one question, A and AAAA records, NXDOMAIN, and names it never answers (for
+// A test helper: a DNS server on 127.0.0.1 (UDP and TCP on one random port) answering from a
+// table, on its own threads with blocking sockets. It knows just enough of the wire format for
+// c-ares's queries: one question, A and AAAA records, NXDOMAIN, and names it never answers (for
 // timeouts). It counts the queries it receives.
 
 #include <atomic>
@@ -39,14 +39,25 @@ class fake_dns_server {
   void add(const std::string& name, records r);
   /// Queries for `name` are counted and never answered. Thread-safe.
   void never_answer(const std::string& name);
-  /// Queries received so far (answered or not). Thread-safe.
+  /// Over UDP, queries for `name` get an empty answer with the TC (truncated) bit set, which
+  /// tells the resolver to ask again over TCP, where the full answer comes. Thread-safe.
+  void truncate_over_udp(const std::string& name);
+  /// Queries received so far (answered or not), over both transports. Thread-safe.
   int queries() const { return queries_.load(); }
+  /// Queries received over TCP. Thread-safe.
+  int tcp_queries() const { return tcp_queries_.load(); }
 
  private:
   void serve();
-  std::vector<unsigned char> answer(const unsigned char* q, std::size_t n, bool& reply);
+  void serve_tcp();
+  std::vector<unsigned char> answer(const unsigned char* q, std::size_t n, bool& reply, bool tcp);
 
   int fd_ = -1;
+  int tcp_fd_ = -1;
+  std::atomic<int> tcp_connection_{-1};  // the connection serve_tcp reads, for the destructor
+  std::atomic<int> tcp_queries_{0};
+  std::set<std::string> truncated_;  // guarded by mutex_
+  std::thread tcp_thread_;
   std::uint16_t port_ = 0;
   std::atomic<int> queries_{0};
   std::atomic<bool> stop_{false};

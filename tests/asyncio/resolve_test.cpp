@@ -59,6 +59,30 @@ TEST(Resolve, ARecordForIpv4) {
   EXPECT_EQ(server.queries(), 1);
 }
 
+// A UDP answer marked truncated sends c-ares to TCP: that connection and its reads run on the
+// loop too, and the full answer comes from there.
+TEST(Resolve, TruncatedUdpAnswerIsRetriedOverTcp) {
+  // Counted around the server's whole life: its end of the TCP connection closes only when it
+  // reads the resolver's close, on its own thread.
+  const int fds_before = braid::test::open_fd_count();
+  {
+    fake_dns_server server;
+    server.add("big.braid.test", {.a = {"10.9.8.7"}});
+    server.truncate_over_udp("big.braid.test");
+    run_test([&]() -> task<void> {
+      auto o = options_for(server);
+      o.family = address_family::ipv4;
+      auto found = co_await resolve("big.braid.test", 53, o);
+      EXPECT_EQ(found.size(), 1u);
+      if (found.size() != 1u) co_return;
+      EXPECT_EQ(found[0].address.to_string(), "10.9.8.7:53");
+    });
+    EXPECT_EQ(server.tcp_queries(), 1);
+    EXPECT_EQ(server.queries(), 2);  // the truncated UDP answer, then TCP
+  }
+  EXPECT_EQ(braid::test::open_fd_count(), fds_before);
+}
+
 TEST(Resolve, AaaaRecordForIpv6) {
   fake_dns_server server;
   server.add("six.braid.test", {.aaaa = {"fd00::7"}});
