@@ -9,38 +9,21 @@
 //   process1.join(); process2.join()
 //   print("All computations complete!")
 //
-// braid: the same, with a small big-number routine for the exact factorial. The second process
-// is started after the first has finished printing, so that the output has a fixed order.
-#include <cstdint>
+// braid: the same, with GMP's C++ interface (mpz_class) for the exact factorial. The second
+// process is started after the first has finished printing, so that the output has a fixed order.
+#include <gmpxx.h>
+
 #include <cstdio>
 #include <string>
-#include <vector>
 
 #include "braid/multiprocessing.hpp"
 
 namespace mp = braid::multiprocessing;
 
 std::string factorial(int n) {
-  std::vector<std::uint32_t> limbs{1};  // little-endian, base 10^9
-  for (int k = 2; k <= n; ++k) {
-    std::uint64_t carry = 0;
-    for (auto& limb : limbs) {
-      const std::uint64_t v =
-          static_cast<std::uint64_t>(limb) * static_cast<std::uint64_t>(k) + carry;
-      limb = static_cast<std::uint32_t>(v % 1'000'000'000);
-      carry = v / 1'000'000'000;
-    }
-    while (carry != 0) {
-      limbs.push_back(static_cast<std::uint32_t>(carry % 1'000'000'000));
-      carry /= 1'000'000'000;
-    }
-  }
-  std::string out = std::to_string(limbs.back());
-  for (auto it = limbs.rbegin() + 1; it != limbs.rend(); ++it) {
-    const std::string part = std::to_string(*it);
-    out += std::string(9 - part.size(), '0') + part;
-  }
-  return out;
+  mpz_class result;
+  mpz_fac_ui(result.get_mpz_t(), static_cast<unsigned long>(n));
+  return result.get_str();
 }
 
 void compute_factorial(int n) {
