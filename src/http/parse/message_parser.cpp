@@ -2,6 +2,8 @@
 
 #include <llhttp.h>
 
+#include <cstring>
+
 namespace braid::http::detail {
 
 struct message_parser::state {
@@ -105,7 +107,19 @@ struct message_parser::callbacks {
     m.in_value_ = false;
     return 0;
   }
-  static int on_header_field_complete(llhttp_t*) { return 0; }
+  // llhttp 8 lets "Host : x" through (whitespace before the colon), which RFC 9112 section 5.1
+  // says a server must reject: a proxy may read another field name than the server does.
+  static int on_header_field_complete(llhttp_t* p) {
+    auto& m = self(p);
+    for (const char c : m.field_) {
+      const auto u = static_cast<unsigned char>(c);
+      const bool tchar = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') ||
+                         (u >= 'A' && u <= 'Z') ||
+                         (u != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+      if (!tchar) return fail(m, parse_failure::bad_message, "a header field name is not a token");
+    }
+    return 0;
+  }
   static int on_headers_complete(llhttp_t* p) {
     auto& m = self(p);
     auto& h = m.head_;

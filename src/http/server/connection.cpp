@@ -193,7 +193,7 @@ asyncio::task<bool> connection::handle_request() {
     const bool skipped = !close_after_ && co_await skip_body();
     keep = keep && skipped;
   }
-  if (close_after_) keep = false;
+  if (close_after_ || core_->shutting_down) keep = false;
   keep = co_await write_response(req, resp, keep);
   co_return keep;
 }

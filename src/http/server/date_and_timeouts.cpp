@@ -61,8 +61,14 @@ asyncio::task<void> sweep_timeouts(server_core& core) {
     for (connection* c = core.first; c; c = c->next) {
       if (c->state != connection::phase::handling && c->deadline <= now) expired.push_back(c);
     }
-    // Aborting completes the connection's read as end of stream; its task then ends by itself.
-    for (connection* c : expired) c->writer().abort();
+    // Closing completes the connection's read as end of stream; its task then ends by itself.
+    // A connection still closing a tick later (its peer reads nothing) is reset.
+    for (connection* c : expired) {
+      if (c->writer().is_closing())
+        c->writer().abort();
+      else
+        c->writer().close();
+    }
   }
 }
 
