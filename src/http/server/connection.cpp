@@ -104,7 +104,8 @@ asyncio::task<void> connection::run() {
       const phase waiting = parser_.in_message() ? phase::head : phase::idle;
       // (read_more inlined: the hot path saves a coroutine frame per batch)
       state = waiting;
-      deadline = until;
+      // The keep-alive deadline counts from here, once per batch rather than per request.
+      deadline = head_clock ? until : now() + opt.keepalive_timeout;
       const std::size_t n = co_await reader_.read_into(
           std::span<std::byte>(reinterpret_cast<std::byte*>(buf_.get()), read_buffer_size));
       state = phase::handling;
@@ -134,10 +135,28 @@ asyncio::task<void> connection::run() {
     parser_.next_message();
     continue_sent_ = false;
     head_clock = false;
-    until = now() + opt.keepalive_timeout;
   }
   flush_output();
   writer_.close();
+}
+
+// "Server: braid\r\nDate: ...\r\n", rebuilt when the second changes: one append per response.
+std::string_view connection::common_fields() {
+  const std::string_view date = http_date();
+  if (date != cached_date_) {
+    cached_date_.assign(date);
+    common_.clear();
+    const auto& server_name = core_->options.server_name;
+    if (!server_name.empty()) {
+      common_ += "Server: ";
+      common_ += server_name;
+      common_ += "\r\n";
+    }
+    common_ += "Date: ";
+    common_ += date;
+    common_ += "\r\n";
+  }
+  return common_;
 }
 
 void connection::append_error(int status) {
@@ -194,6 +213,7 @@ asyncio::task<bool> connection::handle_request() {
     keep = keep && skipped;
   }
   if (close_after_ || core_->shutting_down) keep = false;
+  if (resp.kind() == response::body_kind::buffered) co_return write_buffered(req, resp, keep);
   keep = co_await write_response(req, resp, keep);
   co_return keep;
 }
@@ -278,15 +298,7 @@ void connection::append_head(const request& req, const response& resp, std::stri
   else
     out_ += reason_phrase(status);
   out_ += "\r\n";
-  const auto& server_name = core_->options.server_name;
-  if (!server_name.empty()) {
-    out_ += "Server: ";
-    out_ += server_name;
-    out_ += "\r\n";
-  }
-  out_ += "Date: ";
-  out_ += http_date();
-  out_ += "\r\n";
+  out_ += common_fields();
   const std::string_view type = resp.content_type();
   if (!type.empty() && safe_field(type)) {
     out_ += "Content-Type: ";
@@ -312,6 +324,11 @@ void connection::append_head(const request& req, const response& resp, std::stri
 asyncio::task<bool> connection::write_response(request& req, response& resp, bool keep) {
   if (resp.kind() == response::body_kind::stream) co_return co_await write_stream(req, resp, keep);
   if (resp.kind() == response::body_kind::file) co_return co_await write_file(req, resp, keep);
+  co_return write_buffered(req, resp, keep);
+}
+
+// The common case, without a coroutine frame: the whole response into the batch's output.
+bool connection::write_buffered(request& req, response& resp, bool keep) {
   const bool head_only = req.method() == "HEAD";
   const int status = resp.status();
   if (has_body(status)) {
@@ -326,7 +343,7 @@ asyncio::task<bool> connection::write_response(request& req, response& resp, boo
     append_head(req, resp, {}, keep);
   }
   log(req, status, head_only ? 0 : resp.body().size());
-  co_return keep;
+  return keep;
 }
 
 asyncio::task<bool> connection::write_stream(request& req, response& resp, bool keep) {

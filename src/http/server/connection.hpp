@@ -47,6 +47,7 @@ class connection {
  private:
   asyncio::task<bool> handle_request();
   asyncio::task<bool> write_response(request& req, response& resp, bool keep);
+  bool write_buffered(request& req, response& resp, bool keep);
   asyncio::task<bool> write_stream(request& req, response& resp, bool keep);
   asyncio::task<bool> write_file(request& req, response& resp, bool keep);
   asyncio::task<bool> skip_body();
@@ -54,6 +55,7 @@ class connection {
   void append_head(const request& req, const response& resp, std::string_view framing, bool keep,
                    std::string_view extra = {});
   void append_error(int status);
+  std::string_view common_fields();
   void log(const request& req, int status, std::uint64_t bytes);
 
   std::shared_ptr<server_core> core_;
@@ -66,6 +68,7 @@ class connection {
   bool close_after_ = false;    // the body is in an unknown state: close after the response
   bool continue_sent_ = false;  // Expect: 100-continue answered
   std::chrono::steady_clock::time_point started_{};  // for the access log
+  std::string cached_date_, common_;                 // see common_fields()
 };
 
 /// The value of the Date header now, cached per thread and second.
