@@ -33,7 +33,7 @@ asyncio::task<http::response> add(http::request& request) {
 }
 
 // A middleware: runs around every handler, the 404s included.
-asyncio::task<http::response> timing(http::request& request, const http::handler& next) {
+asyncio::task<http::response> handled_by(http::request& request, const http::handler& next) {
   http::response response = co_await next(request);
   response.headers().set("X-Handled-By", "braid");
   co_return response;
@@ -43,7 +43,7 @@ void build(http::application& app) {
   app.router().add_get("/", hello);
   app.router().add_get("/{name}", hello);
   app.router().add_post("/add", add);
-  app.add_middleware(timing);
+  app.add_middleware(handled_by);
 }
 // [end app]
 
