@@ -9,6 +9,7 @@
 
 #include "../asyncio/net_test_support.hpp"
 #include "server_test_support.hpp"
+#include "support/excepthook_capture.hpp"
 
 namespace braid::http {
 namespace {
@@ -451,6 +452,50 @@ TEST(HttpServer, AccessLogSeesEveryResponse) {
     EXPECT_EQ(lines, want);
   };
   run(main());
+}
+
+// A client that resets the connection while its (large) response is being written, or in the
+// middle of a body, is no error of the server: nothing reaches the excepthook, nothing leaks.
+task<response> large(request&) {
+  co_return response::bytes(std::string(8 * 1024 * 1024, 'L'));
+}
+task<response> failing_stream(request&) {
+  response r = response::stream([](body_writer& w) -> task<void> {
+    co_await w.write("partial");
+    throw std::runtime_error("producer failed");
+  });
+  co_return r;
+}
+
+TEST(HttpServer, PeerResetsAndFailingStreamsAreNotErrors) {
+  braid::test::excepthook_capture hook;
+  auto main = []() -> task<void> {
+    application app;
+    add_routes(app);
+    app.router().add_get("/large", large);
+    app.router().add_get("/failing", failing_stream);
+    app_runner runner = co_await start_app(app, loopback_options());
+    {
+      auto [reader, writer] = co_await asyncio::open_connection("127.0.0.1", runner.port());
+      writer.write("GET /large HTTP/1.1\r\n\r\n");
+      std::string some = co_await reader.read(100);  // the response is being written
+      EXPECT_FALSE(some.empty());
+      writer.abort();  // RST
+    }
+    {
+      auto [reader, writer] = co_await asyncio::open_connection("127.0.0.1", runner.port());
+      writer.write("POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc");
+      co_await writer.drain();
+      writer.abort();  // mid-body (or before the server read it: both must be quiet)
+    }
+    std::string got = co_await exchange(runner.port(), "GET /failing HTTP/1.1\r\n\r\n");
+    EXPECT_NE(got.find("\r\n7\r\npartial\r\n"), std::string::npos) << got;
+    EXPECT_EQ(got.find("0\r\n\r\n"), std::string::npos) << got;  // never terminated
+    co_await runner.shutdown(1s);
+    EXPECT_EQ(runner.connections(), 0u);
+  };
+  run(main());
+  EXPECT_TRUE(hook.reports().empty()) << hook.reports().front().what;
 }
 
 }  // namespace

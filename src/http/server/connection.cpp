@@ -354,7 +354,18 @@ asyncio::task<bool> connection::write_stream(request& req, response& resp, bool 
   append_head(req, resp, chunked ? "Transfer-Encoding: chunked\r\n" : "", keep);
   flush_output();
   body_writer body(*this, chunked, head_only || !has_body(resp.status()));
-  if (resp.stream_body()) co_await resp.stream_body()(body);
+  if (resp.stream_body()) {
+    try {
+      co_await resp.stream_body()(body);
+    } catch (const asyncio::cancelled_error&) {
+      throw;
+    } catch (const std::exception& e) {
+      // The head is out: no status can tell the client. An unterminated body (no last chunk,
+      // then the close) is how HTTP/1.1 says the response failed.
+      std::fprintf(stderr, "braid::http: a streamed body failed: %s\n", e.what());
+      co_return false;
+    }
+  }
   if (chunked && !head_only) co_await send("0\r\n\r\n");
   log(req, resp.status(), body.written());
   co_return keep;
@@ -385,7 +396,14 @@ void connection::log(const request& req, int status, std::uint64_t bytes) {
 asyncio::task<void> serve_connection(std::shared_ptr<server_core> core, asyncio::stream_reader r,
                                      asyncio::stream_writer w) {
   connection c(std::move(core), std::move(r), std::move(w));
-  co_await c.run();
+  try {
+    co_await c.run();
+  } catch (const asyncio::cancelled_error&) {
+    throw;
+  } catch (const std::exception&) {
+    // The peer reset or broke the connection mid-request: nothing to answer, nobody to tell.
+    c.writer().abort();
+  }
 }
 
 }  // namespace braid::http::detail
