@@ -8,6 +8,7 @@
 
 #include "braid/asyncio/errors.hpp"
 #include "braid/asyncio/event_loop.hpp"
+#include "braid/asyncio/sleep.hpp"
 #include "braid/http/errors.hpp"
 
 namespace braid::http::detail {
@@ -98,7 +99,12 @@ asyncio::task<void> connection::run() {
   for (;;) {
     if (begin_ == end_) {
       // The batch is parsed and answered: one write for all of it.
+      const bool wrote = !out_.empty();
       flush_output();
+      // Let the loop's other ready connections run before reading again: the peer needs a
+      // moment to answer what was just sent, and a receive tried at once mostly finds nothing
+      // (EAGAIN: a wasted system call per request without pipelining).
+      if (wrote) co_await asyncio::sleep(std::chrono::nanoseconds(0));
       if (writer_.write_buffer_size() > output_high_water) co_await writer_.drain();
       if (core_->shutting_down && !parser_.in_message()) break;
       const phase waiting = parser_.in_message() ? phase::head : phase::idle;
