@@ -14,7 +14,10 @@
 namespace braid::http::detail {
 
 namespace {
-constexpr std::size_t read_buffer_size = 16 * 1024;
+// The read buffer starts small (an idle keep-alive connection holds little memory) and doubles
+// whenever a read fills it, up to the largest size.
+constexpr std::size_t first_read_buffer = 2 * 1024;
+constexpr std::size_t largest_read_buffer = 64 * 1024;
 // Above this much queued output a batch waits for the socket (the stream's high-water mark).
 constexpr std::size_t output_high_water = 64 * 1024;
 
@@ -47,7 +50,8 @@ connection::connection(std::shared_ptr<server_core> core, asyncio::stream_reader
       reader_(std::move(r)),
       writer_(std::move(w)),
       parser_(message_kind::request, core_->limits),
-      buf_(new char[read_buffer_size]) {
+      buf_(new char[first_read_buffer]),
+      cap_(first_read_buffer) {
   // Linked first thing, unlinked by the destructor: a cancelled connection leaves no dangling
   // entry for the sweeper.
   next = core_->first;
@@ -64,6 +68,14 @@ connection::~connection() {
     core_->first = next;
   if (next) next->prev = prev;
   --core_->open;
+}
+
+void connection::grow_if_full() {
+  if (end_ < cap_ || cap_ >= largest_read_buffer) return;
+  std::unique_ptr<char[]> bigger(new char[cap_ * 2]);
+  std::memcpy(bigger.get(), buf_.get(), end_);
+  buf_ = std::move(bigger);
+  cap_ *= 2;
 }
 
 void connection::flush_output() {
@@ -83,10 +95,11 @@ asyncio::task<std::size_t> connection::read_more(phase waiting, asyncio::time_po
   state = waiting;
   deadline = until;
   const std::size_t n = co_await reader_.read_into(
-      std::span<std::byte>(reinterpret_cast<std::byte*>(buf_.get()), read_buffer_size));
+      std::span<std::byte>(reinterpret_cast<std::byte*>(buf_.get()), cap_));
   state = phase::handling;
   begin_ = 0;
   end_ = n;
+  grow_if_full();
   co_return n;
 }
 
@@ -113,10 +126,11 @@ asyncio::task<void> connection::run() {
       // The keep-alive deadline counts from here, once per batch rather than per request.
       deadline = head_clock ? until : now() + opt.keepalive_timeout;
       const std::size_t n = co_await reader_.read_into(
-          std::span<std::byte>(reinterpret_cast<std::byte*>(buf_.get()), read_buffer_size));
+          std::span<std::byte>(reinterpret_cast<std::byte*>(buf_.get()), cap_));
       state = phase::handling;
       begin_ = 0;
       end_ = n;
+      grow_if_full();
       if (n == 0) break;  // the peer closed (or a timeout or shutdown closed us)
       continue;
     }

@@ -62,7 +62,10 @@ class connection {
   asyncio::stream_reader reader_;
   asyncio::stream_writer writer_;
   message_parser parser_;
+  void grow_if_full();
+
   std::unique_ptr<char[]> buf_;
+  std::size_t cap_;
   std::size_t begin_ = 0, end_ = 0;
   std::string out_;
   bool close_after_ = false;    // the body is in an unknown state: close after the response
