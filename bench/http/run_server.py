@@ -11,7 +11,8 @@ them): the server's RSS growth divided by the connection count.
 
 Run from the repository root after building `braid` (cmake --build build/default --target braid):
 
-    /usr/bin/python3 bench/http/run_server.py [--duration 5] [--only braid,nginx] [--conns 10000]
+    /usr/bin/python3 bench/http/run_server.py [--duration 5] [--rounds 3] [--only braid,nginx]
+                                              [--conns 10000]
 """
 import argparse
 import os
@@ -278,6 +279,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--braid", default=os.path.join(ROOT, "build/default/tools/braid/braid"))
     ap.add_argument("--duration", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="interleaved rounds; the median of each figure is reported")
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--conns", type=int, default=10000, help="idle connections for the memory test")
     ap.add_argument("--only", default="", help="comma-separated: braid,nginx,h2o,go,aiohttp,asio")
@@ -287,35 +290,53 @@ def main():
     tmp = tempfile.mkdtemp(prefix="braid-http-bench-")
     results = {}
     notes = []
+    servers = []
+    cases = [(path, pipeline) for path in ("/plaintext", "/json") for pipeline in (False, True)]
     try:
-        for server in make_servers(tmp, args.braid, only):
+        servers = make_servers(tmp, args.braid, only)
+        for server in servers:  # all listen at once (idle ones cost nothing): runs interleave
             server.start()
-            try:
-                r = {}
-                for path in ("/plaintext", "/json"):
-                    for pipeline in (False, True):
-                        wrk(server.port, path, 1, pipeline, server.proc.pid, args.connections)  # warm-up
-                        r[(path, pipeline)] = wrk(server.port, path, args.duration, pipeline,
-                                                  server.proc.pid, args.connections)
-                        print(f"{server.name} {path} pipeline={pipeline}: {r[(path, pipeline)]}",
-                              file=sys.stderr, flush=True)
-                r["mem"] = idle_memory(server, args.conns)
-                print(f"{server.name} idle memory: {r['mem']:.0f} B/conn", file=sys.stderr, flush=True)
-                results[server.name] = r
-                if server.note:
-                    notes.append(f"{server.name}: {server.note}")
-            finally:
-                server.stop()
+            if server.note:
+                notes.append(f"{server.name}: {server.note}")
+        runs = {(srv.name, c): [] for srv in servers for c in cases}
+        # Each round runs every case on every server in turn, so a noisy minute on this shared
+        # machine hits every server alike; the median of the rounds is reported.
+        for rnd in range(args.rounds):
+            for c in cases:
+                for server in servers:
+                    if rnd == 0:
+                        wrk(server.port, c[0], 1, c[1], server.proc.pid, args.connections)  # warm-up
+                    r = wrk(server.port, c[0], args.duration, c[1], server.proc.pid, args.connections)
+                    runs[(server.name, c)].append(r)
+                    print(f"round {rnd} {server.name} {c}: {r}", file=sys.stderr, flush=True)
+        for server in servers:
+            r = {}
+            for c in cases:
+                rs = runs[(server.name, c)]
+                r[c] = {"rps": median([x["rps"] for x in rs]), "per_cpu": median([x["per_cpu"] for x in rs]),
+                        "bad": sum(x["bad"] for x in rs)}
+            r["mem"] = idle_memory(server, args.conns)
+            print(f"{server.name} idle memory: {r['mem']:.0f} B/conn", file=sys.stderr, flush=True)
+            results[server.name] = r
     finally:
+        for server in servers:
+            server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     report(results, notes, args)
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
 def report(results, notes, args):
     base = results.get("nginx")
     print(f"wrk -t1 -c{args.connections} -d{args.duration}s, server on CPU 0, wrk on CPU 1; "
           "pipelined: 16 requests per write. req/CPU-s: requests per second of server CPU time "
-          "(utime+stime). (x nginx) in brackets.\n")
+          f"(utime+stime). Medians of {args.rounds} interleaved rounds; (x nginx) in brackets. "
+          f"Idle connection memory: server RSS growth / {args.conns} keep-alive connections.\n")
     cols = [("/plaintext", False), ("/json", False), ("/plaintext", True), ("/json", True)]
     head = "| server | " + " | ".join(
         f"{p}{' pipelined' if pl else ''} req/s | req/CPU-s" for p, pl in cols) + " | idle conn memory |"

@@ -45,7 +45,6 @@ class connection {
   asyncio::time_point deadline{};
 
  private:
-  asyncio::task<bool> handle_request();
   asyncio::task<bool> write_response(request& req, response& resp, bool keep);
   bool write_buffered(request& req, response& resp, bool keep);
   asyncio::task<bool> write_stream(request& req, response& resp, bool keep);
