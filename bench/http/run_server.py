@@ -107,12 +107,16 @@ class Server:
 
     def start(self):
         env = dict(os.environ, **(self.env or {}))
+        # stderr to a file: an unread pipe fills up and blocks a server that logs (aiohttp does)
+        self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{self.name.split()[0]}-", suffix=".err",
+                                               delete=False)
         self.proc = subprocess.Popen(["taskset", "-c", "0"] + self.argv, env=env, cwd=self.cwd,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL, stderr=self.log,
                                      preexec_fn=raise_nofile)
         if not wait_port(self.port):
-            err = self.proc.stderr.read1(4000).decode(errors="replace") if self.proc.poll() is not None else ""
             self.stop()
+            with open(self.log.name, errors="replace") as f:
+                err = f.read(4000)
             raise RuntimeError(f"{self.name} did not listen on {self.port}: {err}")
 
     def stop(self):
@@ -123,6 +127,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+            os.unlink(self.log.name)
 
 
 def make_servers(tmp, braid, only):
@@ -224,8 +231,10 @@ def wrk(port, path, duration, pipeline, server_pid, connections):
     before = cpu_seconds(server_pid)
     out = subprocess.run(argv, capture_output=True, text=True).stdout
     cpu = cpu_seconds(server_pid) - before
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    total = int(re.search(r"(\d+) requests in", out).group(1))
+    m_rps, m_total = re.search(r"Requests/sec:\s+([\d.]+)", out), re.search(r"(\d+) requests in", out)
+    if not m_rps or not m_total:
+        return {"rps": float("nan"), "per_cpu": float("nan"), "cpu": cpu, "bad": 0, "sockerr": out[-200:]}
+    rps, total = float(m_rps.group(1)), int(m_total.group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sockerr = re.search(r"Socket errors: (.*)", out)
     bad = (int(errors.group(1)) if errors else 0)
@@ -326,8 +335,10 @@ def main():
 
 
 def median(xs):
-    xs = sorted(xs)
+    xs = sorted(x for x in xs if x == x)  # runs that failed (NaN) left out
     n = len(xs)
+    if n == 0:
+        return float("nan")
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
