@@ -58,12 +58,13 @@ asyncio::task<app_runner> start_app(application& app, serve_options options) {
   const std::string host = options.host;
   const std::uint16_t port = options.port;
   core->options = std::move(options);
-  // The server keeps this function: it holds the core alive as long as connections can come.
-  asyncio::connection_handler handler = [core](asyncio::stream_reader r, asyncio::stream_writer w) {
-    return detail::serve_connection(core, std::move(r), std::move(w));
+  // The server keeps this function, so it holds the core weakly (see server_core).
+  std::weak_ptr<detail::server_core> weak = core;
+  asyncio::connection_handler handler = [weak](asyncio::stream_reader r, asyncio::stream_writer w) {
+    return detail::serve_connection(weak, std::move(r), std::move(w));
   };
   core->server = co_await asyncio::start_server(std::move(handler), host, port, so);
-  core->sweeper = asyncio::event_loop::running().create_task(detail::sweep_timeouts(*core),
+  core->sweeper = asyncio::event_loop::running().create_task(detail::sweep_timeouts(weak),
                                                              "braid::http timeouts");
   co_return app_runner(std::move(core));
 }

@@ -417,8 +417,10 @@ void connection::log(const request& req, int status, std::uint64_t bytes) {
   }
 }
 
-asyncio::task<void> serve_connection(std::shared_ptr<server_core> core, asyncio::stream_reader r,
+asyncio::task<void> serve_connection(std::weak_ptr<server_core> weak, asyncio::stream_reader r,
                                      asyncio::stream_writer w) {
+  std::shared_ptr<server_core> core = weak.lock();
+  if (!core) co_return;  // the runner is gone: the server closes the connection
   connection c(std::move(core), std::move(r), std::move(w));
   try {
     co_await c.run();

@@ -48,14 +48,22 @@ std::string_view http_date() noexcept {
   return std::string_view(c.text, c.size);
 }
 
-asyncio::task<void> sweep_timeouts(server_core& core) {
-  const auto& o = core.options;
-  auto tick = std::min({o.request_head_timeout, o.keepalive_timeout, o.body_timeout}) / 4;
+asyncio::task<void> sweep_timeouts(std::weak_ptr<server_core> weak) {
+  std::chrono::nanoseconds tick;
+  {
+    const auto core = weak.lock();
+    if (!core) co_return;
+    const auto& o = core->options;
+    tick = std::min({o.request_head_timeout, o.keepalive_timeout, o.body_timeout}) / 4;
+  }
   tick = std::clamp<std::chrono::nanoseconds>(tick, std::chrono::milliseconds(1),
                                               std::chrono::seconds(1));
   std::vector<connection*> expired;
   for (;;) {
     co_await asyncio::sleep(tick);
+    const auto held = weak.lock();  // held while walking the list, dropped while sleeping
+    if (!held) co_return;
+    server_core& core = *held;
     const auto now = asyncio::event_loop::running().time();
     expired.clear();
     for (connection* c = core.first; c; c = c->next) {

@@ -23,13 +23,24 @@ struct server_core {
   std::size_t open = 0;
   bool shutting_down = false;
   asyncio::task_handle<void> sweeper;
+
+  // The listening server holds the connection handler, which reaches the core only through a
+  // weak_ptr (a shared_ptr there was a cycle: the core owned the server that owned the core).
+  // The last app_runner handle going away therefore stops accepting and stops the sweeper.
+  server_core() = default;
+  server_core(const server_core&) = delete;
+  server_core& operator=(const server_core&) = delete;
+  ~server_core() {
+    server.close();
+    if (sweeper) sweeper.cancel();
+  }
 };
 
 /// The per-connection coroutine start_server runs.
-asyncio::task<void> serve_connection(std::shared_ptr<server_core> core, asyncio::stream_reader r,
+asyncio::task<void> serve_connection(std::weak_ptr<server_core> core, asyncio::stream_reader r,
                                      asyncio::stream_writer w);
 /// Closes the connections whose head, idle or body deadline passed, every `tick`.
-asyncio::task<void> sweep_timeouts(server_core& core);
+asyncio::task<void> sweep_timeouts(std::weak_ptr<server_core> core);
 /// Closes the connections that wait for a request (shutdown): in-flight ones finish first.
 void close_idle_connections(server_core& core) noexcept;
 
