@@ -93,7 +93,8 @@ struct server_core;
 }
 
 /// A running server of one application on one loop (aiohttp's AppRunner with its TCPSite).
-/// A handle: copies refer to the same server. Loop-thread only.
+/// A handle: copies refer to the same server; when the last copy goes away the server stops
+/// accepting (open connections finish on their own). Loop-thread only.
 class app_runner {
  public:
   app_runner() = default;
