@@ -42,6 +42,10 @@ task<response> echo_body(request& r) {
   std::string body = co_await r.read();
   co_return response::text("got " + std::to_string(body.size()) + ": " + body);
 }
+task<response> json_echo(request& r) {
+  std::string text = co_await r.json();
+  co_return response::json(text);
+}
 task<response> form(request& r) {
   query_params p = co_await r.post();
   std::string out;
@@ -86,6 +90,7 @@ void add_routes(application& app) {
   r.add_post("/echo", echo_body);
   r.add_put("/echo", echo_body);
   r.add_post("/form", form);
+  r.add_post("/json", json_echo);
   r.add_post("/pieces", pieces);
   r.add_get("/refuse", refuse);
   r.add_get("/crash", crash);
@@ -166,6 +171,12 @@ TEST(HttpServer, ReadsBodiesFormsAndChunks) {
                                       "POST /pieces HTTP/1.1\r\nTransfer-Encoding: "
                                       "chunked\r\n\r\n3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n");
     EXPECT_NE(c.find("total 7"), std::string::npos) << c;
+    std::string d =
+        co_await exchange(s.port(), "POST /json HTTP/1.1\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
+    EXPECT_NE(d.find("application/json\r\n"), std::string::npos) << d;
+    EXPECT_NE(d.find("\r\n\r\n{\"a\":1}"), std::string::npos) << d;
+    std::string e = co_await exchange(s.port(), "POST /json HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_EQ(e.rfind("HTTP/1.1 400 ", 0), 0u) << e;
   }));
 }
 

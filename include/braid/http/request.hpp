@@ -89,6 +89,10 @@ class request {
   asyncio::task<std::string> read();
   /// As read() (aiohttp's text(); braid does not transcode: bodies are UTF-8 or bytes).
   asyncio::task<std::string> text();
+  /// The body as JSON text, for the caller's JSON library (aiohttp's json() without the
+  /// decoding: braid's public headers stay free of nlohmann). Throws as read(), and
+  /// http_exception(400) for an empty body.
+  asyncio::task<std::string> json();
   /// An application/x-www-form-urlencoded body, decoded (aiohttp's post()); an empty list for
   /// another content type. Throws as read().
   asyncio::task<query_params> post();

@@ -108,6 +108,12 @@ asyncio::task<std::string> request::text() {
   co_return co_await read();
 }
 
+asyncio::task<std::string> request::json() {
+  std::string body = co_await read();
+  if (body.empty()) throw http_exception(400, "400: a JSON body was expected");
+  co_return body;
+}
+
 asyncio::task<query_params> request::post() {
   const std::string_view type = content_type();
   const bool form = type.substr(0, 33) == "application/x-www-form-urlencoded";
