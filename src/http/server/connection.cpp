@@ -9,6 +9,7 @@
 
 #include "braid/asyncio/errors.hpp"
 #include "braid/asyncio/event_loop.hpp"
+#include "braid/asyncio/net_errors.hpp"
 #include "braid/asyncio/sleep.hpp"
 #include "braid/http/errors.hpp"
 
@@ -303,7 +304,12 @@ asyncio::task<std::string> connection::read_body_piece() {
       continue_sent_ = true;
     }
     flush_output();
-    const std::size_t n = co_await read_more(phase::body, now() + core_->options.body_timeout);
+    std::size_t n = 0;
+    try {
+      n = co_await read_more(phase::body, now() + core_->options.body_timeout);
+    } catch (const asyncio::connection_error&) {
+      n = 0;  // reset mid-body: the same as a body cut short, not a handler's failure
+    }
     if (n == 0) {
       close_after_ = true;
       throw http_exception(400, "400: the request body is incomplete");
