@@ -4,3 +4,8 @@
 #include "braid/http/errors.hpp"
 #include "braid/http/headers.hpp"
 #include "braid/http/url.hpp"
+#include "braid/http/app_runner.hpp"
+#include "braid/http/application.hpp"
+#include "braid/http/request.hpp"
+#include "braid/http/response.hpp"
+#include "braid/http/router.hpp"

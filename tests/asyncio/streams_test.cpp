@@ -607,5 +607,26 @@ TEST(Streams, TenThousandConnectionsOnOneLoop) {
   EXPECT_EQ(open_fd_count(), fds);
 }
 
+// Found by the HTTP server's tests: on io_uring, closing a server (or a stream) whose accept (or
+// receive) the ring already holds must complete that operation. The cancel request was queued
+// but the descriptor closed before it was submitted, so the kernel found no file to cancel on
+// and the operation waited for ever.
+task<void> close_with_pending_operations_main() {
+  server srv = co_await start_server(echo_handler, "127.0.0.1", 0);
+  auto [reader, writer] = co_await open_connection("127.0.0.1", srv.addresses().at(0).port());
+  auto& loop = event_loop::running();
+  auto pending_read = loop.create_task(reader.read(10));
+  co_await sleep(5ms);  // the loop has polled: the accept and the receive are in the ring
+  writer.close();       // the client's own pending receive must end
+  std::string got = co_await wait_for(std::move(pending_read), 2s);
+  EXPECT_EQ(got, "");
+  srv.close();
+  co_await wait_for(srv.wait_closed(), 2s);
+}
+
+TEST(Streams, ClosingEndsOperationsAlreadyInTheRing) {
+  test::run_checking_descriptors(close_with_pending_operations_main());
+}
+
 }  // namespace
 }  // namespace braid::asyncio

@@ -10,6 +10,7 @@
 #include "compare.hpp"
 #include "model.hpp"
 #include "trace_view.hpp"
+#include "serve.hpp"
 #include "workload.hpp"
 
 namespace {
@@ -78,6 +79,21 @@ void add_trace_command(CLI::App& app, braid::tool::trace_options& options, int& 
       ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", options.output, "Output .svg or .html (default: FILE with .svg)");
   cmd->callback([&options, &status] { status = braid::tool::run_trace(options); });
+void add_serve_command(CLI::App& app, braid::tool::serve_options& options, int& status) {
+  auto* cmd = app.add_subcommand(
+      "serve",
+      "Serve /plaintext, /json, /delay/MS, /bytes/N, /status/CODE (and --root's files) over "
+      "HTTP/1.1 until SIGINT or SIGTERM; the first line printed is the address");
+  cmd->add_option("--bind", options.bind, "HOST:PORT to listen on (port 0: a free one)")
+      ->capture_default_str();
+  cmd->add_option("--root", options.root, "Serve the files under this directory at /")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--threads", options.threads,
+                  "Event loops, each on its own thread (SO_REUSEPORT)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--access-log", options.access_log, "Log each request to stderr");
+  cmd->callback([&options, &status] { status = braid::tool::run_serve(options); });
 }
 
 }  // namespace
@@ -91,6 +107,8 @@ int main(int argc, char** argv) {
   add_compare_command(app, compare, status);
   braid::tool::trace_options trace;
   add_trace_command(app, trace, status);
+  braid::tool::serve_options serve;
+  add_serve_command(app, serve, status);
   if (argc <= 1) {
     std::cerr << app.help();
     return 1;

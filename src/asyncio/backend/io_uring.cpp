@@ -191,6 +191,9 @@ class io_uring_backend final : public io_backend {
     if (sqe == nullptr) return;
     ::io_uring_prep_cancel_fd(sqe, fd, IORING_ASYNC_CANCEL_ALL);
     ::io_uring_sqe_set_data64(sqe, ignore_tag);
+    // Submitted now: the caller closes fd next, and a cancel by descriptor submitted after the
+    // close finds no file (EBADF), leaving the operations in the ring for ever.
+    ::io_uring_submit(&ring_);
   }
 
  private:

@@ -2,6 +2,8 @@
 
 #include <llhttp.h>
 
+#include <cstring>
+
 namespace braid::http::detail {
 
 struct message_parser::state {
@@ -105,7 +107,19 @@ struct message_parser::callbacks {
     m.in_value_ = false;
     return 0;
   }
-  static int on_header_field_complete(llhttp_t*) { return 0; }
+  // llhttp 8 lets "Host : x" through (whitespace before the colon), which RFC 9112 section 5.1
+  // says a server must reject: a proxy may read another field name than the server does.
+  static int on_header_field_complete(llhttp_t* p) {
+    auto& m = self(p);
+    for (const char c : m.field_) {
+      const auto u = static_cast<unsigned char>(c);
+      const bool tchar = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') ||
+                         (u >= 'A' && u <= 'Z') ||
+                         (u != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+      if (!tchar) return fail(m, parse_failure::bad_message, "a header field name is not a token");
+    }
+    return 0;
+  }
   static int on_headers_complete(llhttp_t* p) {
     auto& m = self(p);
     auto& h = m.head_;
@@ -166,7 +180,20 @@ message_parser::message_parser(message_kind kind, parse_limits limits)
 message_parser::~message_parser() = default;
 
 void message_parser::next_message() {
-  head_ = message_head{};
+  // Cleared in place rather than replaced: the strings and the field vector keep their capacity
+  // for the next request on the connection (one allocation fewer per field and request).
+  head_.method.clear();
+  head_.target.clear();
+  head_.status = 0;
+  head_.reason.clear();
+  head_.version_major = 1;
+  head_.version_minor = 1;
+  head_.fields.clear();
+  head_.keep_alive = true;
+  head_.chunked = false;
+  head_.has_content_length = false;
+  head_.content_length = 0;
+  head_.upgrade = false;
   field_.clear();
   value_.clear();
   in_value_ = false;

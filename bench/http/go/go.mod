@@ -1,0 +1,3 @@
+module braid.bench/httpserver
+
+go 1.19
