@@ -5,6 +5,7 @@
 #include "braid/http/headers.hpp"
 #include "braid/http/url.hpp"
 #include "braid/http/app_runner.hpp"
+#include "braid/http/background_server.hpp"
 #include "braid/http/application.hpp"
 #include "braid/http/request.hpp"
 #include "braid/http/response.hpp"

@@ -9,8 +9,8 @@
 
 #include "compare.hpp"
 #include "model.hpp"
-#include "trace_view.hpp"
 #include "serve.hpp"
+#include "trace_view.hpp"
 #include "workload.hpp"
 
 namespace {
@@ -79,6 +79,8 @@ void add_trace_command(CLI::App& app, braid::tool::trace_options& options, int& 
       ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", options.output, "Output .svg or .html (default: FILE with .svg)");
   cmd->callback([&options, &status] { status = braid::tool::run_trace(options); });
+}
+
 void add_serve_command(CLI::App& app, braid::tool::serve_options& options, int& status) {
   auto* cmd = app.add_subcommand(
       "serve",
