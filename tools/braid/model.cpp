@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -92,6 +93,24 @@ asyncio::task<std::uint64_t> run_on_loop(const workload& work, std::size_t i) {
   co_return work.run_one(i);
 }
 
+/// Awaits every task, then the workload's on_loop_end (also when a task failed), and returns the
+/// sum of the results or rethrows the first failure.
+asyncio::task<std::uint64_t> finish_on_loop(const workload& work,
+                                            std::vector<asyncio::task_handle<std::uint64_t>>& tasks) {
+  std::uint64_t sum = 0;
+  std::exception_ptr failure;
+  for (auto& t : tasks) {
+    try {
+      sum += co_await t;
+    } catch (...) {
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (work.on_loop_end) co_await work.on_loop_end();
+  if (failure) std::rethrow_exception(failure);
+  co_return sum;
+}
+
 asyncio::task<std::uint64_t> run_all_on_loop(const workload& work) {
   std::vector<asyncio::task_handle<std::uint64_t>> tasks;
   tasks.reserve(work.tasks);
@@ -99,9 +118,7 @@ asyncio::task<std::uint64_t> run_all_on_loop(const workload& work) {
     tasks.push_back(
         asyncio::create_task(work.run_one_async ? work.run_one_async(i) : run_on_loop(work, i)));
   }
-  std::uint64_t sum = 0;
-  for (auto& t : tasks) sum += co_await t;
-  co_return sum;
+  co_return co_await finish_on_loop(work, tasks);
 }
 
 model_result run_asyncio(const workload& work) {
@@ -133,9 +150,7 @@ asyncio::task<std::uint64_t> offload_all(const workload& work,
   for (std::size_t i = 0; i < work.tasks; ++i) {
     tasks.push_back(asyncio::create_task(offload_one(work, i, pool)));
   }
-  std::uint64_t sum = 0;
-  for (auto& t : tasks) sum += co_await t;
-  co_return sum;
+  co_return co_await finish_on_loop(work, tasks);
 }
 
 model_result run_asyncio_process_pool(const workload& work) {
@@ -166,7 +181,7 @@ model_result run_on_shards(const workload& work) {
           tasks.push_back(asyncio::create_task(work.run_one_async ? work.run_one_async(i)
                                                                   : run_on_loop(work, i)));
         }
-        for (auto& t : tasks) sums[shard] += co_await t;
+        sums[shard] = co_await finish_on_loop(work, tasks);
       },
       options);
   model_result result{.threads = shards + to_thread_workers(work)};

@@ -84,6 +84,12 @@ const std::vector<workload_entry>& workload_registry() noexcept {
       {"files", workload_kind::io,
        "I/O-bound on disk: read files of --file-size KiB written to a temporary directory first",
        &make_files},
+      {"http", workload_kind::io,
+       "I/O-bound, real: GETs of /delay/--io-latency on braid's HTTP server in this process",
+       &make_http},
+      {"mixed", workload_kind::io,
+       "waits, then computes: a GET of /delay/--io-latency, then primes below --cpu-size/4",
+       &make_mixed},
   };
   return entries;
 }

@@ -62,6 +62,9 @@ struct workload {
   std::function<asyncio::task<std::uint64_t>(std::size_t task_index,
                                              multiprocessing::process_pool_executor& pool)>
       run_one_async_offload;
+  /// Awaited by the asyncio models at the end of each loop's work, before the loop closes, on
+  /// success and failure alike (the http workloads close the loop's client_session here).
+  std::function<asyncio::task<void>()> on_loop_end;
 };
 
 /// One entry of the registry: how to build a workload from the command line's settings.
@@ -81,8 +84,10 @@ const workload_entry* find_workload(std::string_view name) noexcept;
 /// How many primes are below `bound`, by trial division (deliberately slow). Never throws.
 std::uint64_t count_primes_below(std::uint64_t bound) noexcept;
 
-/// The workloads defined in their own files (workload_factorial.cpp, workload_files.cpp).
+/// The workloads defined in their own files.
 workload make_factorial(const workload_options& options);
 workload make_files(const workload_options& options);
+workload make_http(const workload_options& options);   // workload_http.cpp
+workload make_mixed(const workload_options& options);  // workload_http.cpp
 
 }  // namespace braid::tool
