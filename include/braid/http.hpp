@@ -4,3 +4,7 @@
 #include "braid/http/errors.hpp"
 #include "braid/http/headers.hpp"
 #include "braid/http/url.hpp"
+#include "braid/http/client_timeout.hpp"
+#include "braid/http/cookie_jar.hpp"
+#include "braid/http/client_response.hpp"
+#include "braid/http/client_session.hpp"
