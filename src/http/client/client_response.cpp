@@ -61,13 +61,20 @@ bool is_latin1(std::string_view cs) {
 }
 
 // A read under the response's total deadline.
+// A read under the response's total deadline. Any failure (cancellation included) closes
+// the connection at once: a body read half-way cannot be reused.
 template <class T>
 asyncio::task<T> bounded(response_state& s, asyncio::task<T> body) {
-  if (!s.deadline) co_return co_await std::move(body);
   try {
-    co_return co_await asyncio::timeout_at(*s.deadline, std::move(body));
-  } catch (const asyncio::timeout_error&) {
-    throw client_timeout_error(timeout_kind::total, s.final_url.str(false));
+    if (!s.deadline) co_return co_await std::move(body);
+    try {
+      co_return co_await asyncio::timeout_at(*s.deadline, std::move(body));
+    } catch (const asyncio::timeout_error&) {
+      throw client_timeout_error(timeout_kind::total, s.final_url.str(false));
+    }
+  } catch (...) {
+    s.conn.release(false);
+    throw;
   }
 }
 
