@@ -102,8 +102,9 @@ TEST(ClientSession, ParamsHeadersAndRepeatedFields) {
 
 TEST(ClientSession, ChunkedBodyAndIterChunked) {
   run_test([]() -> task<void> {
-    auto handler_srv = scripted(
-        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"});
+    auto handler_srv =
+        scripted({"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n "
+                  "world\r\n0\r\n\r\n"});
     auto [srv, base] = co_await serve(handler_srv);
     client_session session;
     client_response r = co_await session.get(base + "/");
@@ -219,7 +220,7 @@ template <class E>
 task<void> expect_body_error_v(std::string answer) {
   std::vector<std::string> answers{std::move(answer)};
   auto handler_srv = scripted(std::move(answers));
-    auto [srv, base] = co_await serve(handler_srv);
+  auto [srv, base] = co_await serve(handler_srv);
   client_session session;
   client_response r = co_await session.get(base + "/");
   bool threw = false;
@@ -496,8 +497,9 @@ TEST(ClientSession, CookiesRoundTrip) {
 
 TEST(ClientSession, SafeJarIgnoresIpHostsAndDummyJarStoresNothing) {
   run_test([]() -> task<void> {
-    auto handler = scripted({response(200, "", "Set-Cookie: a=1\r\n"), response(200, "", "Set-Cookie: a=1\r\n")},
-                 false);
+    auto handler = scripted(
+        {response(200, "", "Set-Cookie: a=1\r\n"), response(200, "", "Set-Cookie: a=1\r\n")},
+        false);
     auto [srv, base] = co_await serve(handler);
     client_session safe;
     client_response r = co_await safe.get(base + "/");
@@ -623,11 +625,11 @@ TEST(ClientSession, StreamedBodyIsChunkedAndFormIsEncoded) {
 
 TEST(ClientSession, TextConvertsLatin1AndJsonParses) {
   run_test([]() -> task<void> {
-    auto handler_srv = scripted(
-        {response(200, "caf\xe9", "Content-Type: text/plain; charset=ISO-8859-1\r\n"),
-         response(200, "{\"a\": [1, 2]}", "Content-Type: application/json\r\n"),
-         response(200, "not json", "Content-Type: text/html\r\n")},
-        false);
+    auto handler_srv =
+        scripted({response(200, "caf\xe9", "Content-Type: text/plain; charset=ISO-8859-1\r\n"),
+                  response(200, "{\"a\": [1, 2]}", "Content-Type: application/json\r\n"),
+                  response(200, "not json", "Content-Type: text/html\r\n")},
+                 false);
     auto [srv, base] = co_await serve(handler_srv);
     client_session session;
     client_response r = co_await session.get(base + "/");
@@ -644,8 +646,8 @@ TEST(ClientSession, TextConvertsLatin1AndJsonParses) {
 
 TEST(ClientSession, HeadHasNoBodyAndKeepsTheConnection) {
   run_test([]() -> task<void> {
-    auto handler = scripted({"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", response(200, "after")},
-                 false);
+    auto handler = scripted(
+        {"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", response(200, "after")}, false);
     auto [srv, base] = co_await serve(handler);
     client_session session;
     client_response h = co_await session.head(base + "/");

@@ -63,13 +63,14 @@ inline std::string response(int status, const std::string& body, const std::stri
 /// Starts `handler` on 127.0.0.1 and returns the server and its base URL.
 inline task<std::pair<asyncio::server, std::string>> serve(asyncio::connection_handler handler) {
   asyncio::server srv = co_await asyncio::start_server(std::move(handler), "127.0.0.1", 0);
-  const std::string base =
-      "http://127.0.0.1:" + std::to_string(srv.addresses().at(0).port());
+  const std::string base = "http://127.0.0.1:" + std::to_string(srv.addresses().at(0).port());
   co_return std::make_pair(srv, base);
 }
 
 /// Closes with a reset (SO_LINGER 0), as a crashing server does.
-inline void reset(stream_writer& w) { w.abort(); }
+inline void reset(stream_writer& w) {
+  w.abort();
+}
 
 /// A server that answers every request on a connection with `body` (keep-alive) and counts
 /// accepted connections.
@@ -93,8 +94,7 @@ struct counting_server {
         for (int i = 0; i < 5; ++i) co_await asyncio::sleep(std::chrono::seconds(0));
         --active;
         last_cookie = std::string(req->fields.get_or("Cookie", ""));
-        w.write(response(200, "hello " + req->target,
-                         "X-Conn: " + std::to_string(id) + "\r\n"));
+        w.write(response(200, "hello " + req->target, "X-Conn: " + std::to_string(id) + "\r\n"));
         co_await w.drain();
       }
     };
