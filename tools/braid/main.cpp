@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compare.hpp"
+#include "fetch.hpp"
 #include "model.hpp"
 #include "workload.hpp"
 
@@ -50,6 +51,31 @@ void add_compare_command(CLI::App& app, braid::tool::compare_options& options, i
   cmd->callback([&options, &status] { status = braid::tool::run_compare(options); });
 }
 
+void add_fetch_command(CLI::App& app, braid::tool::fetch_options& options, int& status) {
+  auto* cmd = app.add_subcommand(
+      "fetch",
+      "Fetch URLs concurrently (HTTP/1.1, keep-alive), retrying connection errors and 5xx, and "
+      "print a summary: status counts, bytes, requests per second, latency percentiles");
+  cmd->add_option("urls", options.urls, "URLs to fetch");
+  cmd->add_option("-i,--input", options.input_file,
+                  "Read URLs from FILE, one per line (- for stdin)");
+  cmd->add_option("-c,--concurrency", options.concurrency, "Requests in flight at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout", options.timeout_s,
+                  "Seconds each attempt may take, body included (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--retries", options.retries,
+                  "Further attempts after a connection error or a 5xx (back-off 0.1 s, doubling)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("-o,--output", options.output_dir, "Save each body in DIR (named after the URL)");
+  cmd->add_flag("--json", options.json, "Print the summary as one JSON object");
+  cmd->add_flag("--insecure", options.insecure, "Do not verify TLS certificates");
+  cmd->callback([&options, &status] { status = braid::tool::run_fetch(options); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +85,8 @@ int main(int argc, char** argv) {
   int status = 0;
   braid::tool::compare_options compare;
   add_compare_command(app, compare, status);
+  braid::tool::fetch_options fetch;
+  add_fetch_command(app, fetch, status);
   if (argc <= 1) {
     std::cerr << app.help();
     return 1;
