@@ -31,10 +31,14 @@ task<void> fetch_one(client_session& s, std::string u, int& ok) {
 
 task<void> limit_case(std::size_t limit, std::size_t per_host) {
   test::counting_server a, b;
-  auto [srv_a, base_a] = co_await serve(a.handler());
+  auto srv_a_served = co_await serve(a.handler());
+  auto& srv_a = srv_a_served.first;
+  const std::string base_a = srv_a_served.second;
   // Under a global limit both servers count into one object: its max_active is the most
   // requests in flight at once, whichever host they went to.
-  auto [srv_b, base_b] = co_await serve(per_host != 0 ? b.handler() : a.handler());
+  auto srv_b_served = co_await serve(per_host != 0 ? b.handler() : a.handler());
+  auto& srv_b = srv_b_served.first;
+  const std::string base_b = srv_b_served.second;
   session_options so;
   so.connector.limit = limit;
   so.connector.limit_per_host = per_host;
@@ -116,7 +120,9 @@ task<void> expect_timeout(timeout_kind which, F make_request) {
 TEST(ClientPool, SockReadTimeout) {
   run_test([]() -> task<void> {
     silent_server s;
-    auto [srv, base] = co_await serve(s.handler());
+    auto srv_served = co_await serve(s.handler());
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     request_options o;
     client_timeout t;
@@ -140,7 +146,9 @@ TEST(ClientPool, TotalTimeoutCoversTheBody) {
       co_await w.drain();
       co_await release.wait();
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     session_options so;
     so.timeout.total = 100ms;
     client_session session(std::move(so));
@@ -157,7 +165,9 @@ TEST(ClientPool, TotalTimeoutCoversTheBody) {
 TEST(ClientPool, ConnectTimeoutIncludesWaitingForASlot) {
   run_test([]() -> task<void> {
     silent_server s;
-    auto [srv, base] = co_await serve(s.handler());
+    auto srv_served = co_await serve(s.handler());
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     session_options so;
     so.connector.limit = 1;
     client_session session(std::move(so));
@@ -238,7 +248,9 @@ TEST(ClientPool, CancellingMidRequestLeaksNothing) {
   run_test([]() -> task<void> {
     for (int round = 0; round < 3; ++round) {
       silent_server s;
-      auto [srv, base] = co_await serve(s.handler());
+      auto srv_served = co_await serve(s.handler());
+      auto& srv = srv_served.first;
+      const std::string base = srv_served.second;
       session_options so;
       so.connector.limit = 1;
       client_session session(std::move(so));
@@ -265,7 +277,9 @@ TEST(ClientPool, CancellingInsideTheBodyClosesTheConnection) {
       sent.set();
       co_await release.wait();
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     client_response r = co_await session.get(base + "/");
     co_await sent.wait();

@@ -46,7 +46,9 @@ asyncio::connection_handler scripted(std::vector<std::string> answers, bool clos
 TEST(ClientSession, GetReadsBodyAndReusesTheConnection) {
   run_test([]() -> task<void> {
     test::counting_server counter;
-    auto [srv, base] = co_await serve(counter.handler());
+    auto srv_served = co_await serve(counter.handler());
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     for (int i = 0; i < 5; ++i) {
       client_response r = co_await session.get(base + "/x" + std::to_string(i));
@@ -78,7 +80,9 @@ TEST(ClientSession, ParamsHeadersAndRepeatedFields) {
       co_await w.drain();
       co_await r.read();
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     session_options so;
     so.headers.add("X-Session", "s");
     so.headers.add("X-Both", "session");
@@ -105,7 +109,9 @@ TEST(ClientSession, ChunkedBodyAndIterChunked) {
     auto handler_srv =
         scripted({"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n "
                   "world\r\n0\r\n\r\n"});
-    auto [srv, base] = co_await serve(handler_srv);
+    auto srv_served = co_await serve(handler_srv);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     client_response r = co_await session.get(base + "/");
     std::string all, piece;
@@ -144,7 +150,9 @@ TEST(ClientSession, GzipBodyIsDecoded) {
     for (int i = 0; i < 1000; ++i) text += "line " + std::to_string(i) + "\n";
     auto handler_srv = scripted(
         {response(200, gzip(text), "Content-Encoding: gzip\r\nContent-Type: text/plain\r\n")});
-    auto [srv, base] = co_await serve(handler_srv);
+    auto srv_served = co_await serve(handler_srv);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     client_response r = co_await session.get(base + "/");
     std::string body = co_await r.text();
@@ -185,7 +193,9 @@ TEST(ClientSession, GzipBombIsPayloadTooLarge) {
       }
       deflateEnd(&z);
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     client_response r = co_await session.get(base + "/bomb");
     EXPECT_THROW(co_await r.read(), payload_too_large_error);
@@ -199,7 +209,9 @@ TEST(ClientSession, StreamingGzipBombHitsTheRatioGuard) {
   run_test([]() -> task<void> {
     const std::string bomb = gzip(std::string(8 << 20, '\0'));
     auto handler_srv = scripted({response(200, bomb, "Content-Encoding: gzip\r\n")});
-    auto [srv, base] = co_await serve(handler_srv);
+    auto srv_served = co_await serve(handler_srv);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     client_response r = co_await session.get(base + "/");
     bool threw = false;
@@ -220,7 +232,9 @@ template <class E>
 task<void> expect_body_error_v(std::string answer) {
   std::vector<std::string> answers{std::move(answer)};
   auto handler_srv = scripted(std::move(answers));
-  auto [srv, base] = co_await serve(handler_srv);
+  auto srv_served = co_await serve(handler_srv);
+  auto& srv = srv_served.first;
+  const std::string base = srv_served.second;
   client_session session;
   client_response r = co_await session.get(base + "/");
   bool threw = false;
@@ -266,7 +280,9 @@ TEST(ClientSession, CorruptGzipIsDecompressionError) {
 TEST(ClientSession, BodyOverMaxBodySize) {
   run_test([]() -> task<void> {
     auto handler_srv = scripted({response(200, std::string(5000, 'x'))});
-    auto [srv, base] = co_await serve(handler_srv);
+    auto srv_served = co_await serve(handler_srv);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     request_options o;
     response_limits l;
@@ -286,7 +302,9 @@ task<void> reset_server(std::string first, bool reset_before_head) {
     test::reset(w);
     (void)reset_before_head;
   };
-  auto [srv, base] = co_await serve(handler);
+  auto srv_served = co_await serve(handler);
+  auto& srv = srv_served.first;
+  const std::string base = srv_served.second;
   client_session session;
   bool threw = false;
   try {
@@ -326,7 +344,9 @@ TEST(ClientSession, EndlessHeadersHitTheHeadLimit) {
       } catch (const std::exception&) {
       }
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     EXPECT_THROW(co_await session.get(base + "/"), bad_response_error);
     srv.close();
@@ -337,7 +357,9 @@ TEST(ClientSession, EndlessHeadersHitTheHeadLimit) {
 TEST(ClientSession, MalformedStatusLine) {
   run_test([]() -> task<void> {
     auto handler_srv = scripted({"HTTP/1.1 abc Nope\r\n\r\n"});
-    auto [srv, base] = co_await serve(handler_srv);
+    auto srv_served = co_await serve(handler_srv);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     EXPECT_THROW(co_await session.get(base + "/"), bad_response_error);
     srv.close();
@@ -362,7 +384,9 @@ TEST(ClientSession, RedirectsAreFollowedWithHistory) {
         co_await w.drain();
       }
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     request_options o;
     o.data = "payload";
@@ -386,7 +410,9 @@ TEST(ClientSession, RedirectLoopIsTooManyRedirects) {
   run_test([]() -> task<void> {
     std::vector<std::string> answers(20, response(301, "", "Location: /loop\r\n"));
     auto handler_srv = scripted(answers);
-    auto [srv, base] = co_await serve(handler_srv);
+    auto srv_served = co_await serve(handler_srv);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     bool threw = false;
     try {
@@ -403,7 +429,9 @@ TEST(ClientSession, RedirectLoopIsTooManyRedirects) {
 TEST(ClientSession, RedirectToFtpIsInvalid) {
   run_test([]() -> task<void> {
     auto handler_srv = scripted({response(302, "", "Location: ftp://example.org/x\r\n")});
-    auto [srv, base] = co_await serve(handler_srv);
+    auto srv_served = co_await serve(handler_srv);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     EXPECT_THROW(co_await session.get(base + "/"), invalid_redirect_error);
     srv.close();
@@ -419,11 +447,15 @@ TEST(ClientSession, CrossOriginRedirectDropsAuthorization) {
       co_await w.drain();
       co_await r.read();
     };
-    auto [srv_b, base_b] = co_await serve(target);
+    auto srv_b_served = co_await serve(target);
+    auto& srv_b = srv_b_served.first;
+    const std::string base_b = srv_b_served.second;
     // localhost and 127.0.0.1 are different origins.
     const std::string other = "http://localhost:" + base_b.substr(base_b.rfind(':') + 1) + "/b";
     auto handler_srv_a = scripted({response(302, "", "Location: " + other + "\r\n")});
-    auto [srv_a, base_a] = co_await serve(handler_srv_a);
+    auto srv_a_served = co_await serve(handler_srv_a);
+    auto& srv_a = srv_a_served.first;
+    const std::string base_a = srv_a_served.second;
     client_session session;
     request_options o;
     o.headers.add("Authorization", "Bearer secret");
@@ -438,7 +470,9 @@ TEST(ClientSession, CrossOriginRedirectDropsAuthorization) {
 TEST(ClientSession, RaiseForStatus) {
   run_test([]() -> task<void> {
     auto handler_srv = scripted({response(404, "no"), response(500, "no")}, false);
-    auto [srv, base] = co_await serve(handler_srv);
+    auto srv_served = co_await serve(handler_srv);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     client_response r = co_await session.get(base + "/");
     EXPECT_FALSE(r.ok());
@@ -475,7 +509,9 @@ TEST(ClientSession, CookiesRoundTrip) {
         co_await w.drain();
       }
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     session_options so;
     so.cookie_jar = cookie_jar(true);  // 127.0.0.1 is an IP host: unsafe, as aiohttp
     client_session session(std::move(so));
@@ -500,7 +536,9 @@ TEST(ClientSession, SafeJarIgnoresIpHostsAndDummyJarStoresNothing) {
     auto handler = scripted(
         {response(200, "", "Set-Cookie: a=1\r\n"), response(200, "", "Set-Cookie: a=1\r\n")},
         false);
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session safe;
     client_response r = co_await safe.get(base + "/");
     co_await r.read();
@@ -526,7 +564,9 @@ TEST(ClientSession, StaleKeptAliveConnectionIsRetriedOnce) {
       co_await w.drain();
       w.close();
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     for (int i = 0; i < 3; ++i) {
       client_response r = co_await session.get(base + "/");
@@ -549,7 +589,9 @@ TEST(ClientSession, ExpectContinueSendsTheBodyAfter100) {
       co_await w.drain();
       co_await r.read();
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     request_options o;
     o.data = "hello";
@@ -570,7 +612,9 @@ TEST(ClientSession, ExpectContinueRefusedKeepsTheBody) {
       co_await w.drain();
       extra = co_await r.read();  // what the client sends after: nothing, then EOF
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     request_options o;
     o.data = "never sent";
@@ -599,7 +643,9 @@ TEST(ClientSession, StreamedBodyIsChunkedAndFormIsEncoded) {
         co_await w.drain();
       }
     };
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     int n = 0;
     request_options o;
@@ -630,7 +676,9 @@ TEST(ClientSession, TextConvertsLatin1AndJsonParses) {
                   response(200, "{\"a\": [1, 2]}", "Content-Type: application/json\r\n"),
                   response(200, "not json", "Content-Type: text/html\r\n")},
                  false);
-    auto [srv, base] = co_await serve(handler_srv);
+    auto srv_served = co_await serve(handler_srv);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     client_response r = co_await session.get(base + "/");
     std::string t = co_await r.text();
@@ -648,7 +696,9 @@ TEST(ClientSession, HeadHasNoBodyAndKeepsTheConnection) {
   run_test([]() -> task<void> {
     auto handler = scripted(
         {"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", response(200, "after")}, false);
-    auto [srv, base] = co_await serve(handler);
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     client_response h = co_await session.head(base + "/");
     EXPECT_EQ(h.content_length().value_or(0), 1000u);
@@ -664,7 +714,9 @@ TEST(ClientSession, HeadHasNoBodyAndKeepsTheConnection) {
 TEST(ClientSession, UnreadResponseClosesItsConnection) {
   run_test([]() -> task<void> {
     test::counting_server counter;
-    auto [srv, base] = co_await serve(counter.handler());
+    auto srv_served = co_await serve(counter.handler());
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     {
       client_response r = co_await session.get(base + "/a");
@@ -697,7 +749,9 @@ TEST(ClientSession, RefusedConnectionIsConnectorError) {
 TEST(ClientSession, HeaderInjectionIsRefused) {
   run_test([]() -> task<void> {
     test::counting_server counter;
-    auto [srv, base] = co_await serve(counter.handler());
+    auto srv_served = co_await serve(counter.handler());
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     client_session session;
     request_options o;
     o.headers.add("X-Evil", "a\r\nInjected: yes");
@@ -726,7 +780,9 @@ TEST(ClientSession, HttpProxyFromTheEnvironmentOnlyWithTrustEnv) {
       co_await w.drain();
       co_await r.read();
     };
-    auto [srv, base] = co_await serve(proxy);
+    auto srv_served = co_await serve(proxy);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
     ::setenv("http_proxy", base.c_str(), 1);
     ::setenv("no_proxy", "skip.example", 1);
     {
