@@ -164,8 +164,41 @@ std::string client_response::charset() const {
   return {};
 }
 
+// The common case of a small identity body that arrived with the head: parse what is buffered
+// and finish without a coroutine, a timer or a read. False when more must be read (what was
+// parsed stays in the parser for next_piece()).
+static bool read_buffered(response_state& s) {
+  if (s.complete) {
+    s.body.emplace();
+    return true;
+  }
+  if (!s.conn || s.coding != detail::content_coding::identity) return false;
+  detail::connection& c = *s.conn;
+  if (c.pos == c.len) return false;
+  const auto r = detail::feed_parser(c, true);
+  if (c.parser->body_received() > s.limits.max_body_size) {
+    s.conn.release(false);
+    throw payload_too_large_error(s.limits.max_body_size, "the response body");
+  }
+  if (r.what != detail::message_parser::event::message_end) return false;
+  s.body.emplace(std::move(c.parser->body()));
+  c.parser->body().clear();
+  detail::finish_body(s);
+  return true;
+}
+
 asyncio::task<std::string> client_response::read() {
   response_state& s = const_cast<response_state&>(need(s_));
+  if (!s.body && s.pending.empty() && !s.released) {
+    bool done = false;
+    try {
+      done = read_buffered(s);
+    } catch (...) {
+      s.conn.release(false);  // a broken body: the connection cannot be reused
+      throw;
+    }
+    if (done) co_return *s.body;
+  }
   if (!s.body) {
     if (s.released && !s.complete) {
       throw invalid_state_error("the response was released before its body was read");
