@@ -32,10 +32,13 @@ struct endpoint {
 };
 
 struct connection {
+  // The read buffer starts small (an idle pooled connection costs little) and doubles up to
+  // max_buffer while reads fill it (a big body then takes few reads).
+  static constexpr std::size_t initial_buffer = 4 * 1024, max_buffer = 64 * 1024;
   connection(asyncio::stream_reader r, asyncio::stream_writer w, const parse_limits& limits)
       : reader(std::move(r)), writer(std::move(w)), limits(limits) {
     parser.emplace(message_kind::response, limits);
-    in.resize(16 * 1024);
+    in.resize(initial_buffer);
   }
   asyncio::stream_reader reader;
   asyncio::stream_writer writer;

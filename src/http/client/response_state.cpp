@@ -31,6 +31,7 @@ asyncio::task<std::size_t> fill(connection& c, std::chrono::nanoseconds sock_rea
       n = co_await c.reader.read_into(std::as_writable_bytes(std::span(c.in)));
     }
     c.len = n;
+    if (n == c.in.size() && c.in.size() < connection::max_buffer) c.in.resize(c.in.size() * 2);
     co_return n;
   } catch (const asyncio::connection_error& e) {
     throw server_disconnected_error(e.what(), e.code());
