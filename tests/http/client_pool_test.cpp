@@ -296,5 +296,34 @@ TEST(ClientPool, CancellingInsideTheBodyClosesTheConnection) {
   });
 }
 
+TEST(ClientPool, SessionDestroyedMidRequestLeavesTheRequestSafe) {
+  run_test([]() -> task<void> {
+    asyncio::event release, got;
+    auto handler = [&](stream_reader r, stream_writer w) -> task<void> {
+      co_await r.read_until("\r\n\r\n");
+      got.set();
+      co_await release.wait();
+      w.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      co_await w.drain();
+    };
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
+    auto session = std::make_unique<client_session>();
+    auto get = [](client_session& s, std::string u) -> task<std::string> {
+      client_response r = co_await s.get(std::move(u));
+      co_return co_await r.read();
+    };
+    auto t = asyncio::create_task(get(*session, base + "/"));
+    co_await got.wait();
+    session.reset();  // the pool closes; the request in flight goes on
+    release.set();
+    std::string body = co_await t;
+    EXPECT_EQ(body, "ok");
+    srv.close();
+    co_await srv.wait_closed();
+  });
+}
+
 }  // namespace
 }  // namespace braid::http

@@ -390,7 +390,10 @@ client_session::~client_session() {
 
 asyncio::task<client_response> client_session::request(std::string method, std::string url_text,
                                                        request_options options) {
-  auto& st = *s_;
+  // The frame keeps the session's state alive: a session destroyed while this request is
+  // suspended closes its pool, and the request finishes (or fails) without dangling.
+  const std::shared_ptr<detail::session_state> keep = s_;
+  auto& st = *keep;
   if (st.pool->closed()) throw invalid_state_error("the client session is closed");
   detail::request_plan plan;
   plan.method = std::move(method);
