@@ -388,11 +388,11 @@ client_session::~client_session() {
   s_->pool->close();
 }
 
-asyncio::task<client_response> client_session::request(std::string method, std::string url_text,
-                                                       request_options options) {
+asyncio::task<client_response> client_session::send(std::shared_ptr<detail::session_state> keep,
+                                                    std::string method, std::string url_text,
+                                                    const request_options& options) {
   // The frame keeps the session's state alive: a session destroyed while this request is
   // suspended closes its pool, and the request finishes (or fails) without dangling.
-  const std::shared_ptr<detail::session_state> keep = s_;
   auto& st = *keep;
   if (st.pool->closed()) throw invalid_state_error("the client session is closed");
   detail::request_plan plan;
@@ -429,9 +429,20 @@ asyncio::task<client_response> client_session::request(std::string method, std::
   }
 }
 
+namespace {
+const request_options& no_options() {
+  static const request_options none;
+  return none;
+}
+}  // namespace
+
+asyncio::task<client_response> client_session::request(std::string method, std::string url,
+                                                       request_options options) {
+  co_return co_await send(s_, std::move(method), std::move(url), options);
+}
+
 asyncio::task<client_response> client_session::request(std::string method, std::string url) {
-  request_options o;
-  co_return co_await request(std::move(method), std::move(url), std::move(o));
+  return send(s_, std::move(method), std::move(url), no_options());
 }
 
 #define BRAID_HTTP_VERB(fn, name)                                                         \
