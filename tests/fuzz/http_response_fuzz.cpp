@@ -32,8 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::string_view piece = in.substr(pos, step);
       const auto r = p.feed(piece);
       pos += r.consumed;
-      if (r.what == message_parser::event::head || (r.what == message_parser::event::message_end &&
-                                                    !decoder)) {
+      if (r.what == message_parser::event::head ||
+          (r.what == message_parser::event::message_end && !decoder)) {
         content_coding c = coding_of(p.head().fields.get_or("Content-Encoding", ""));
         if (flags & 2) c = content_coding::gzip;
         if (flags & 4) c = content_coding::deflate;

@@ -181,8 +181,8 @@ class client_session {
   // The one request path; `options` must outlive the returned task (the overloads without
   // options pass a shared empty one, so a plain get() builds no request_options at all).
   static asyncio::task<client_response> send(std::shared_ptr<detail::session_state> state,
-                                              std::string method, std::string url,
-                                              const request_options& options);
+                                             std::string method, std::string url,
+                                             const request_options& options);
   std::shared_ptr<detail::session_state> s_;
 };
 

@@ -73,7 +73,8 @@ std::unique_ptr<connection> connector::take_idle(const std::string& key,
     list.pop_back();
     --idle_count_;
     if (now - c->idle_since >= options_.keepalive_timeout) continue;  // expired: closes
-    if (c->writer.is_closing() || (check_alive && !looks_alive(*c))) continue;
+    if (c->writer.is_closing() || c->reader.at_eof() || c->reader.buffered() != 0) continue;
+    if (check_alive && !looks_alive(*c)) continue;
     // The newest is the likeliest alive; the oldest expire first: drop those now.
     while (!list.empty() && now - list.front()->idle_since >= options_.keepalive_timeout) {
       list.erase(list.begin());
