@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 BRAID = sys.argv[1]
 hits = {}
@@ -35,12 +36,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # fails twice, then works: the retries must reach the server
             status = 200 if hits[self.path] > 2 else 500
             body = b"finally" if status == 200 else b"oops"
+        elif self.path == "/slow":
+            time.sleep(1.5)  # longer than the client's --timeout
+            body, status = b"late", 200
         else:
             body, status = b"?", 400
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (its --timeout): expected for /slow
 
 
 def run(args):
@@ -64,19 +71,22 @@ def main():
 
     with tempfile.TemporaryDirectory() as out:
         urls = [base + "/ok/a.txt", base + "/ok/a.txt", base + "/ok/..%2F..%2Fescape",
-                base + "/flaky", base + "/unavailable", base + "/missing", refused]
-        code, stdout, stderr = run(["--json", "-c", "3", "--retries", "2", "-o", out] + urls)
+                base + "/flaky", base + "/unavailable", base + "/missing", refused, base + "/slow"]
+        code, stdout, stderr = run(["--json", "-c", "3", "--retries", "2", "--timeout", "0.3",
+                                    "-o", out] + urls)
         check(code == 1, "exit status 1 when a request failed (got %d: %s)" % (code, stderr))
         doc = json.loads(stdout)
         check(sorted(doc) == sorted(["requests", "succeeded", "failed", "status_counts", "errors",
                                      "bytes", "seconds", "requests_per_second", "latency_ms"]),
               "exact JSON fields: %s" % sorted(doc))
         check(sorted(doc["latency_ms"]) == ["p50", "p90", "p99"], "latency_ms fields")
-        check(doc["requests"] == 7, "requests")
+        check(doc["requests"] == 8, "requests")
         check(doc["succeeded"] == 4, "succeeded: %s" % doc)
-        check(doc["failed"] == 3, "failed")
+        check(doc["failed"] == 4, "failed")
         check(doc["status_counts"] == {"200": 4, "503": 1, "404": 1}, "status_counts %s" % doc)
-        check(doc["errors"] == {"status": 2, "connect": 1}, "errors %s" % doc["errors"])
+        check(doc["errors"] == {"status": 2, "connect": 1, "timeout": 1},
+              "errors %s" % doc["errors"])
+        check(hits.get("/slow") == 3, "a timeout is retried: %s" % hits)
         check(hits.get("/unavailable") == 3, "503 retried twice: %s" % hits)
         check(hits.get("/missing") == 1, "404 not retried")
         check(hits.get("/flaky") == 3, "flaky retried until it worked")
