@@ -585,6 +585,42 @@ TEST(ClientSession, StaleKeptAliveConnectionIsRetriedOnce) {
   });
 }
 
+task<void> get_body(client_session& s, std::string u, std::string& out) {
+  client_response r = co_await s.get(std::move(u));
+  out = co_await r.read();
+}
+
+TEST(ClientSession, RetryAfterAStaleConnectionUsesANewOne) {
+  run_test([]() -> task<void> {
+    int accepted = 0;
+    auto handler = [&accepted](stream_reader r, stream_writer w) -> task<void> {
+      ++accepted;
+      co_await r.read_until("\r\n\r\n");
+      w.write(response(200, "once"));
+      co_await w.drain();
+      w.close();  // keep-alive promised, then closed: the pooled connection goes stale
+    };
+    auto srv_served = co_await serve(handler);
+    auto& srv = srv_served.first;
+    const std::string base = srv_served.second;
+    client_session session;
+    std::string a, b;
+    auto both = [&](asyncio::task_group& g) -> task<void> {
+      g.create_task(get_body(session, base + "/", a));
+      g.create_task(get_body(session, base + "/", b));
+      co_return;
+    };
+    co_await asyncio::with_task_group(both);  // two connections, both stale now
+    EXPECT_EQ(session.stats().idle, 2u);
+    client_response r = co_await session.get(base + "/");
+    std::string body = co_await r.read();
+    EXPECT_EQ(body, "once");
+    EXPECT_EQ(accepted, 3);
+    srv.close();
+    co_await srv.wait_closed();
+  });
+}
+
 TEST(ClientSession, ExpectContinueSendsTheBodyAfter100) {
   run_test([]() -> task<void> {
     auto handler = [](stream_reader r, stream_writer w) -> task<void> {

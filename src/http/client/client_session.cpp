@@ -176,15 +176,17 @@ asyncio::task<head_stop> wait_for_continue(connection& c, const request_plan& pl
 }
 
 asyncio::task<connection_lease> lend(session_state& st, const endpoint& ep,
-                                     const request_plan& plan, bool check_alive, bool& reused) {
+                                     const request_plan& plan, bool check_alive, bool fresh,
+                                     bool& reused) {
   const auto limits = parse_limits_of(plan.limits);
   if (plan.timeout.connect.count() <= 0) {
-    co_return co_await st.pool->acquire(ep, limits, plan.timeout.sock_connect, check_alive, reused);
+    co_return co_await st.pool->acquire(ep, limits, plan.timeout.sock_connect, check_alive, fresh,
+                                        reused);
   }
   try {
     co_return co_await asyncio::timeout(
         plan.timeout.connect,
-        st.pool->acquire(ep, limits, plan.timeout.sock_connect, check_alive, reused));
+        st.pool->acquire(ep, limits, plan.timeout.sock_connect, check_alive, fresh, reused));
   } catch (const asyncio::timeout_error&) {
     throw client_timeout_error(timeout_kind::connect, plan.target.str(false));
   }
@@ -223,7 +225,7 @@ asyncio::task<std::unique_ptr<response_state>> exchange(session_state& st, reque
 
   for (int attempt = 0;; ++attempt) {
     bool reused = false;
-    connection_lease lease = co_await lend(st, ep, plan, !can_retry, reused);
+    connection_lease lease = co_await lend(st, ep, plan, !can_retry, attempt > 0, reused);
     connection& c = *lease;
     if (!same_limits(c.limits, limits)) {
       c.parser.emplace(message_kind::response, limits);

@@ -88,10 +88,11 @@ class connector : public std::enable_shared_from_this<connector> {
 
   /// A connection to `ep`: an idle one when there is (`reused` true), else a new one, waiting
   /// for a slot at the limits first. `check_alive`: peek at an idle socket for an early close
-  /// (for requests that cannot be retried). Throws connector errors, as open_connection maps.
+  /// (for requests that cannot be retried); `fresh`: never an idle one (the retry after a
+  /// stale one). Throws connector errors, as open_connection maps.
   asyncio::task<connection_lease> acquire(const endpoint& ep, const parse_limits& limits,
                                           std::chrono::nanoseconds sock_connect, bool check_alive,
-                                          bool& reused);
+                                          bool fresh, bool& reused);
   void give_back(std::unique_ptr<connection> c, bool reusable) noexcept;
   void close() noexcept;
   bool closed() const noexcept { return closed_; }

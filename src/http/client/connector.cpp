@@ -87,7 +87,7 @@ std::unique_ptr<connection> connector::take_idle(const std::string& key,
 
 asyncio::task<connection_lease> connector::acquire(const endpoint& ep, const parse_limits& limits,
                                                    std::chrono::nanoseconds sock_connect,
-                                                   bool check_alive, bool& reused) {
+                                                   bool check_alive, bool fresh, bool& reused) {
   if (closed_) throw invalid_state_error("the client session is closed");
   while (!can_take(ep.key)) {
     waiter w{&ep.key, {}, false};
@@ -113,7 +113,7 @@ asyncio::task<connection_lease> connector::acquire(const endpoint& ep, const par
       if (armed) self.free_slot(key);
     }
   } slot{*this, ep.key};
-  std::unique_ptr<connection> c = take_idle(ep.key, check_alive);
+  std::unique_ptr<connection> c = fresh ? nullptr : take_idle(ep.key, check_alive);
   reused = c != nullptr;
   if (c) {
     ++reused_;
