@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compare.hpp"
+#include "fetch.hpp"
 #include "model.hpp"
 #include "serve.hpp"
 #include "trace_view.hpp"
@@ -96,6 +97,29 @@ void add_serve_command(CLI::App& app, braid::tool::serve_options& options, int& 
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--access-log", options.access_log, "Log each request to stderr");
   cmd->callback([&options, &status] { status = braid::tool::run_serve(options); });
+void add_fetch_command(CLI::App& app, braid::tool::fetch_options& options, int& status) {
+  auto* cmd = app.add_subcommand(
+      "fetch",
+      "Fetch URLs concurrently (HTTP/1.1, keep-alive), retrying connection errors and 5xx, and "
+      "print a summary: status counts, bytes, requests per second, latency percentiles");
+  cmd->add_option("urls", options.urls, "URLs to fetch");
+  cmd->add_option("-i,--input", options.input_file,
+                  "Read URLs from FILE, one per line (- for stdin)");
+  cmd->add_option("-c,--concurrency", options.concurrency, "Requests in flight at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout", options.timeout_s,
+                  "Seconds each attempt may take, body included (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--retries", options.retries,
+                  "Further attempts after a connection error or a 5xx (back-off 0.1 s, doubling)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("-o,--output", options.output_dir, "Save each body in DIR (named after the URL)");
+  cmd->add_flag("--json", options.json, "Print the summary as one JSON object");
+  cmd->add_flag("--insecure", options.insecure, "Do not verify TLS certificates");
+  cmd->callback([&options, &status] { status = braid::tool::run_fetch(options); });
 }
 
 }  // namespace
@@ -111,6 +135,8 @@ int main(int argc, char** argv) {
   add_trace_command(app, trace, status);
   braid::tool::serve_options serve;
   add_serve_command(app, serve, status);
+  braid::tool::fetch_options fetch;
+  add_fetch_command(app, fetch, status);
   if (argc <= 1) {
     std::cerr << app.help();
     return 1;

@@ -1,0 +1,3 @@
+module braid/bench/http/go_client
+
+go 1.19
