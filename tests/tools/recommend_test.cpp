@@ -138,3 +138,25 @@ TEST(BraidToolRecommend, ATieBetweenSingleThreadedModelsGoesToSequential) {
 
 }  // namespace
 }  // namespace braid::tool
+
+namespace braid::tool {
+namespace {
+
+// Waits that also compute (the mixed workload): a single loop overlaps every wait, so its
+// slowness is the computing it does on its one thread, not a lack of threads.
+TEST(BraidToolRecommend, ALoopIsSlowBecauseOfItsComputingNotItsThreads) {
+  comparison c;
+  c.machine = {.cores = 2, .pool_max_workers = 6, .repeat = 1};
+  c.workloads = {{"mixed", workload_kind::io, "16 fetches, then primes", 16}};
+  c.rows = {{"mixed", "sequential", timed(1.28, 0.475, 1)},
+            {"mixed", "asyncio", timed(0.219, 0.168, 1)},
+            {"mixed", "asyncio_process_pool", timed(0.157, 0.184, 3)}};
+  const recommendation r = recommend(c, c.workloads[0]);
+  EXPECT_EQ(r.model, "asyncio_process_pool");
+  EXPECT_THAT(r.reason, HasSubstr("asyncio is slower (219 ms, 5.84x) because the computing "
+                                  "between the waits runs on its loop's thread (1 thread)"));
+  EXPECT_THAT(r.reason, Not(HasSubstr("waits overlap")));
+}
+
+}  // namespace
+}  // namespace braid::tool

@@ -97,6 +97,8 @@ void add_serve_command(CLI::App& app, braid::tool::serve_options& options, int& 
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--access-log", options.access_log, "Log each request to stderr");
   cmd->callback([&options, &status] { status = braid::tool::run_serve(options); });
+}
+
 void add_fetch_command(CLI::App& app, braid::tool::fetch_options& options, int& status) {
   auto* cmd = app.add_subcommand(
       "fetch",

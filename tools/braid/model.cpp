@@ -95,8 +95,8 @@ asyncio::task<std::uint64_t> run_on_loop(const workload& work, std::size_t i) {
 
 /// Awaits every task, then the workload's on_loop_end (also when a task failed), and returns the
 /// sum of the results or rethrows the first failure.
-asyncio::task<std::uint64_t> finish_on_loop(const workload& work,
-                                            std::vector<asyncio::task_handle<std::uint64_t>>& tasks) {
+asyncio::task<std::uint64_t> finish_on_loop(
+    const workload& work, std::vector<asyncio::task_handle<std::uint64_t>>& tasks) {
   std::uint64_t sum = 0;
   std::exception_ptr failure;
   for (auto& t : tasks) {

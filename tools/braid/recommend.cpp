@@ -110,6 +110,12 @@ std::string main_reason(const comparison& results, const result_row& pick, bool 
       speed_phrase(results, pick), threads_phrase(pick.m.threads));
 }
 
+/// Models whose tasks are coroutines on event loops: every wait overlaps whatever the thread
+/// count, so "too few threads" never explains them.
+bool loop_model(std::string_view model) {
+  return model.starts_with("asyncio") || model == "run_sharded";
+}
+
 /// Why `other` (neither the pick nor sequential) was not recommended.
 std::string note_on(const comparison& results, const workload_summary& work, const result_row& pick,
                     const result_row& fastest, const result_row& other, bool waits) {
@@ -126,7 +132,15 @@ std::string note_on(const comparison& results, const workload_summary& work, con
     }
     return note + ".";
   }
-  if (waits && other.m.threads < work.tasks) {
+  const result_row* base = results.baseline(work.name);
+  if (waits && loop_model(other.model) && base != nullptr && base->m.parallelism() >= 0.2) {
+    return fmt::format(
+        "{} is slower ({}) because the computing between the waits runs on its loop{} ({}), "
+        "holding up the other tasks meanwhile.",
+        other.model, speedup_in_parens(results, other),
+        other.model == "run_sharded" ? "s" : "'s thread", threads_phrase(other.m.threads));
+  }
+  if (waits && !loop_model(other.model) && other.m.threads < work.tasks) {
     std::string note =
         fmt::format("{} is slower ({}) because its {} let only {} of the {} waits overlap",
                     other.model, speedup_in_parens(results, other), threads_phrase(other.m.threads),

@@ -135,7 +135,8 @@ struct session_state;
 
 class client_session {
  public:
-  /// Throws std::bad_alloc; ssl_error if the default TLS context cannot be made.
+  /// Throws std::bad_alloc. The default TLS context is made by the first https request (so a
+  /// session that speaks only http never loads the system's certificates).
   explicit client_session(session_options options);
   client_session();
   /// Closes every pooled connection; responses still alive close theirs when they finish.
@@ -148,7 +149,8 @@ class client_session {
   /// client_connector_dns_error, client_ssl_error (certificate refused: verify_code()),
   /// server_disconnected_error, bad_response_error, client_timeout_error, too_many_redirects_error,
   /// invalid_redirect_error, client_response_error (raise_for_status), invalid_state_error after
-  /// close(). A request on a pooled connection that the server had closed is retried once on a
+  /// close(), asyncio::ssl_error when the first https request cannot make the default TLS
+  /// context. A request on a pooled connection that the server had closed is retried once on a
   /// new one when nothing of the response arrived (GET, HEAD, OPTIONS, PUT, DELETE, TRACE only).
   /// Cancellation: the request's connection is closed (never reused half-read) and its pool slot
   /// freed; nothing leaks.

@@ -26,13 +26,21 @@ struct proxy_settings {
 
 struct session_state {
   explicit session_state(session_options o)
-      : options(std::move(o)),
-        pool(std::make_shared<connector>(options.connector)),
-        ssl(options.connector.ssl ? *options.connector.ssl : asyncio::ssl_context::client()) {}
+      : options(std::move(o)), pool(std::make_shared<connector>(options.connector)) {}
   session_options options;
   std::shared_ptr<connector> pool;
-  asyncio::ssl_context ssl;
   proxy_settings proxy;
+
+  /// The TLS context of https requests, made on the first one: loading the system's
+  /// certificates takes about 20 ms, which a session that only speaks http (or a program that
+  /// makes a session per request, as requests.get does) should not pay.
+  const asyncio::ssl_context& tls_context() {
+    if (!ssl) ssl = options.connector.ssl ? *options.connector.ssl : asyncio::ssl_context::client();
+    return *ssl;
+  }
+
+ private:
+  std::optional<asyncio::ssl_context> ssl;
 };
 
 namespace {
@@ -200,7 +208,7 @@ asyncio::task<std::unique_ptr<response_state>> exchange(session_state& st, reque
   ep.tls = u.is_https();
   ep.tls_host = u.host();
   ep.tls_port = u.port();
-  ep.ssl = ro.ssl ? *ro.ssl : st.ssl;
+  if (ep.tls) ep.ssl = ro.ssl ? *ro.ssl : st.tls_context();
   bool absolute_form = false;
   if (const url* proxy = st.options.trust_env ? proxy_for(st.proxy, u) : nullptr) {
     ep.host = proxy->host();
