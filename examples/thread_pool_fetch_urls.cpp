@@ -12,8 +12,8 @@
 //         for url, status in zip(urls, executor.map(fetch_url, urls)):
 //             print(f"Fetched {url} with status {status}")
 //
-// No network: requests.get() is simulated by a 5 ms sleep that answers status 200 (braid's HTTP
-// module will bring real requests).
+// The requests are real HTTP (a blocking GET with braid::http per call, as requests.get), sent to
+// a local stand-in for api.example.com (support/local_api.hpp) that answers after 5 ms.
 //
 // Expected output:
 //     submit: https://api.example.com/stock/AAPL -> 200
@@ -21,24 +21,25 @@
 //     map: https://api.example.com/stock/GOOGL -> 200
 //     map: https://api.example.com/stock/MSFT -> 200
 //     Completed 4 requests on 3 threads
-#include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <braid/futures.hpp>
 
-using namespace std::chrono_literals;
+#include "support/local_api.hpp"
 
-// Stands in for requests.get(url).status_code.
-int fetch_url(const std::string& /*url*/) {
-  std::this_thread::sleep_for(5ms);
-  return 200;
+const example::local_api* api = nullptr;  // api.example.com on this machine, made by main
+
+// requests.get(url).status_code
+int fetch_url(const std::string& url) {
+  return example::blocking_get_status(api->local(url));
 }
 
 int main() {
+  const example::local_api local_api;
+  api = &local_api;
   const std::vector<std::string> urls = {"https://api.example.com/stock/AAPL",
                                          "https://api.example.com/stock/GOOGL",
                                          "https://api.example.com/stock/MSFT"};

@@ -17,9 +17,10 @@
 //         thread.join()
 //     print(f"Completed in {time.time() - start_time:.2f} seconds")
 //
-// No network: requests.get() is simulated by a 5 ms sleep that answers status 200 (braid's HTTP
-// module will bring real requests). The three waits overlap, so the whole run takes about as long
-// as one of them.
+// The requests are real HTTP: requests.get() becomes a blocking GET with braid::http (an event
+// loop and a client_session of its own on each thread, as requests opens a connection per call),
+// sent to a local stand-in for api.example.com (support/local_api.hpp) that answers after 5 ms.
+// The three waits overlap, so the whole run takes about as long as one of them.
 //
 // Expected output (the three "Fetched" lines come in any order; the time varies a little):
 //     Fetched https://api.example.com/stock/AAPL with status 200
@@ -30,34 +31,27 @@
 #include <cstdio>
 #include <exception>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <braid/threading.hpp>
 
-using namespace std::chrono_literals;
+#include "support/local_api.hpp"
 
-struct response {
-  int status_code;
-};
-
-// Stands in for requests.get(url): waits like a network round trip, then answers 200.
-response simulated_get(const std::string& /*url*/) {
-  std::this_thread::sleep_for(5ms);
-  return response{200};
-}
+const example::local_api* api = nullptr;  // api.example.com on this machine, made by main
 
 void fetch_url(const std::string& url) {
   try {
-    const response r = simulated_get(url);
+    const int status = example::blocking_get_status(api->local(url));
     // One printf per line: lines from different threads never mix.
-    std::printf("Fetched %s with status %d\n", url.c_str(), r.status_code);
+    std::printf("Fetched %s with status %d\n", url.c_str(), status);
   } catch (const std::exception& e) {
     std::printf("Error: %s\n", e.what());
   }
 }
 
 int main() {
+  const example::local_api local_api;
+  api = &local_api;
   const std::vector<std::string> urls = {"https://api.example.com/stock/AAPL",
                                          "https://api.example.com/stock/GOOGL",
                                          "https://api.example.com/stock/MSFT"};
