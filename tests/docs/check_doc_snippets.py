@@ -7,7 +7,7 @@ tree's headers and libraries and run; if the next fenced block follows a line th
 skipped here: snippets.py checks that every block, fragment or program, is the text of the
 compiled file (or region of one) its `<!-- snippet: ... -->` marker names.
 
-usage: check_doc_snippets.py --cxx CXX --include DIR --work DIR --lib LIB [--lib LIB...] FILE.md...
+usage: check_doc_snippets.py --cxx CXX --include DIR [--include DIR...] --work DIR --lib LIB [--lib LIB...] FILE.md...
 """
 import argparse
 import pathlib
@@ -47,7 +47,7 @@ def programs(markdown: pathlib.Path):
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cxx", required=True)
-    parser.add_argument("--include", required=True)
+    parser.add_argument("--include", required=True, action="append")
     parser.add_argument("--work", required=True)
     parser.add_argument("--lib", action="append", required=True, dest="libs")
     parser.add_argument("files", nargs="+")
@@ -64,7 +64,7 @@ def main() -> int:
             src.write_text(code)
             build = subprocess.run(
                 [args.cxx, "-std=c++20", "-Wall", "-Wextra", "-Werror",
-                 "-Wno-missing-field-initializers", "-I", args.include, str(src), "-o", str(exe),
+                 "-Wno-missing-field-initializers", *[f"-I{d}" for d in args.include], str(src), "-o", str(exe),
                  *args.libs, "-pthread"], capture_output=True, text=True)
             checked += 1
             if build.returncode != 0:
