@@ -29,7 +29,7 @@ struct lane_name {
 };
 
 struct thread_buffer {
-  std::mutex mutex;  // the owner appends, stop() takes: uncontended but for that moment
+  std::mutex mutex;          // the owner appends, stop() takes: uncontended but for that moment
   std::deque<event> events;  // chunked: growing never copies what is recorded
 };
 
