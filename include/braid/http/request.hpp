@@ -22,7 +22,7 @@
 namespace braid::http {
 
 namespace detail {
-class connection;
+class server_connection;
 struct message_head;
 struct request_access;
 }  // namespace detail
@@ -102,13 +102,13 @@ class request {
   asyncio::task<std::string> read_chunk();
 
   /// Made by the server for each request.
-  request(detail::connection& c, detail::message_head& head) noexcept;
+  request(detail::server_connection& c, detail::message_head& head) noexcept;
   request(const request&) = delete;
   request& operator=(const request&) = delete;
 
  private:
   friend struct detail::request_access;
-  detail::connection* conn_;
+  detail::server_connection* conn_;
   detail::message_head* head_;
   std::string_view raw_path_, query_string_, path_;
   std::string decoded_path_;

@@ -17,7 +17,7 @@
 namespace braid::http {
 
 namespace detail {
-class connection;
+class server_connection;
 }
 
 /// The body of a streamed response (the writing half of aiohttp's StreamResponse): each
@@ -34,11 +34,11 @@ class body_writer {
   /// Bytes of body written so far. Never throws.
   std::uint64_t written() const noexcept { return written_; }
 
-  explicit body_writer(detail::connection& c, bool chunked, bool discard) noexcept
+  explicit body_writer(detail::server_connection& c, bool chunked, bool discard) noexcept
       : c_(&c), chunked_(chunked), discard_(discard) {}
 
  private:
-  detail::connection* c_;
+  detail::server_connection* c_;
   bool chunked_;
   bool discard_;  // a HEAD request: nothing is sent
   std::uint64_t written_ = 0;

@@ -65,8 +65,8 @@ asyncio::task<response> answer_exception(std::exception_ptr e) {
 }
 }  // namespace
 
-connection::connection(std::shared_ptr<server_core> core, asyncio::stream_reader r,
-                       asyncio::stream_writer w)
+server_connection::server_connection(std::shared_ptr<server_core> core, asyncio::stream_reader r,
+                                     asyncio::stream_writer w)
     : core_(std::move(core)),
       reader_(std::move(r)),
       writer_(std::move(w)),
@@ -82,7 +82,7 @@ connection::connection(std::shared_ptr<server_core> core, asyncio::stream_reader
   ++core_->stats.connections;
 }
 
-connection::~connection() {
+server_connection::~server_connection() {
   if (prev)
     prev->next = next;
   else
@@ -91,7 +91,7 @@ connection::~connection() {
   --core_->open;
 }
 
-void connection::grow_if_full() {
+void server_connection::grow_if_full() {
   if (end_ < cap_ || cap_ >= largest_read_buffer) return;
   std::unique_ptr<char[]> bigger(new char[cap_ * 2]);
   std::memcpy(bigger.get(), buf_.get(), end_);
@@ -99,20 +99,20 @@ void connection::grow_if_full() {
   cap_ *= 2;
 }
 
-void connection::flush_output() {
+void server_connection::flush_output() {
   if (out_.empty()) return;
   writer_.write(out_);
   out_.clear();
   ++core_->stats.writes;
 }
 
-asyncio::task<void> connection::send(std::string_view data) {
+asyncio::task<void> server_connection::send(std::string_view data) {
   flush_output();
   writer_.write(data);
   co_await writer_.drain();
 }
 
-asyncio::task<std::size_t> connection::read_more(phase waiting, asyncio::time_point until) {
+asyncio::task<std::size_t> server_connection::read_more(phase waiting, asyncio::time_point until) {
   state = waiting;
   deadline = until;
   const std::size_t n = co_await reader_.read_into(
@@ -124,7 +124,7 @@ asyncio::task<std::size_t> connection::read_more(phase waiting, asyncio::time_po
   co_return n;
 }
 
-asyncio::task<void> connection::run() {
+asyncio::task<void> server_connection::run() {
   auto& opt = core_->options;
   // A connection's first request has the head timeout from the accept on; later ones from
   // their first byte, and an idle connection the keep-alive timeout.
@@ -212,7 +212,7 @@ asyncio::task<void> connection::run() {
 }
 
 // "Server: braid\r\nDate: ...\r\n", rebuilt when the second changes: one append per response.
-std::string_view connection::common_fields() {
+std::string_view server_connection::common_fields() {
   const std::string_view date = http_date();
   if (date != cached_date_) {
     cached_date_.assign(date);
@@ -230,7 +230,7 @@ std::string_view connection::common_fields() {
   return common_;
 }
 
-void connection::append_error(int status) {
+void server_connection::append_error(int status) {
   response resp = response::text(std::to_string(status) + ": " + reason_phrase(status), status);
   const std::string_view body = resp.body();
   out_ += "HTTP/1.1 ";
@@ -244,7 +244,7 @@ void connection::append_error(int status) {
 }
 
 // The handler left (part of) the body unread: read it away if it is small, else close.
-asyncio::task<bool> connection::skip_body() {
+asyncio::task<bool> server_connection::skip_body() {
   const auto& head = parser_.head();
   if (head.has_content_length &&
       head.content_length - parser_.body_received() > core_->options.client_max_size) {
@@ -268,7 +268,7 @@ asyncio::task<bool> connection::skip_body() {
   }
 }
 
-asyncio::task<std::string> connection::read_body_piece() {
+asyncio::task<std::string> server_connection::read_body_piece() {
   auto& head = parser_.head();
   const std::size_t max = core_->options.client_max_size;
   if (head.has_content_length && head.content_length > max) {
@@ -317,8 +317,8 @@ asyncio::task<std::string> connection::read_body_piece() {
   }
 }
 
-void connection::append_head(const request& req, const response& resp, std::string_view framing,
-                             bool keep, std::string_view extra) {
+void server_connection::append_head(const request& req, const response& resp,
+                                    std::string_view framing, bool keep, std::string_view extra) {
   const int status = resp.status();
   out_ += "HTTP/1.1 ";
   append_number(out_, static_cast<unsigned>(status));
@@ -351,14 +351,14 @@ void connection::append_head(const request& req, const response& resp, std::stri
   out_ += "\r\n";
 }
 
-asyncio::task<bool> connection::write_response(request& req, response& resp, bool keep) {
+asyncio::task<bool> server_connection::write_response(request& req, response& resp, bool keep) {
   if (resp.kind() == response::body_kind::stream) co_return co_await write_stream(req, resp, keep);
   if (resp.kind() == response::body_kind::file) co_return co_await write_file(req, resp, keep);
   co_return write_buffered(req, resp, keep);
 }
 
 // The common case, without a coroutine frame: the whole response into the batch's output.
-bool connection::write_buffered(request& req, response& resp, bool keep) {
+bool server_connection::write_buffered(request& req, response& resp, bool keep) {
   const bool head_only = req.method() == "HEAD";
   const int status = resp.status();
   if (has_body(status)) {
@@ -376,7 +376,7 @@ bool connection::write_buffered(request& req, response& resp, bool keep) {
   return keep;
 }
 
-asyncio::task<bool> connection::write_stream(request& req, response& resp, bool keep) {
+asyncio::task<bool> server_connection::write_stream(request& req, response& resp, bool keep) {
   const bool head_only = req.method() == "HEAD";
   const bool sized = resp.headers().contains("Content-Length");
   const bool chunked = !sized && req.version_minor() >= 1;
@@ -401,7 +401,7 @@ asyncio::task<bool> connection::write_stream(request& req, response& resp, bool 
   co_return keep;
 }
 
-void connection::log(const request& req, int status, std::uint64_t bytes) {
+void server_connection::log(const request& req, int status, std::uint64_t bytes) {
   const auto& cb = core_->options.access_log;
   if (!cb) return;
   const std::string remote = req.remote();
@@ -427,7 +427,7 @@ asyncio::task<void> serve_connection(std::weak_ptr<server_core> weak, asyncio::s
                                      asyncio::stream_writer w) {
   std::shared_ptr<server_core> core = weak.lock();
   if (!core) co_return;  // the runner is gone: the server closes the connection
-  connection c(std::move(core), std::move(r), std::move(w));
+  server_connection c(std::move(core), std::move(r), std::move(w));
   try {
     co_await c.run();
   } catch (const asyncio::cancelled_error&) {

@@ -17,14 +17,15 @@
 
 namespace braid::http::detail {
 
-class connection {
+class server_connection {
  public:
   enum class phase : unsigned char { idle, head, handling, body };
 
-  connection(std::shared_ptr<server_core> core, asyncio::stream_reader r, asyncio::stream_writer w);
-  ~connection();
-  connection(const connection&) = delete;
-  connection& operator=(const connection&) = delete;
+  server_connection(std::shared_ptr<server_core> core, asyncio::stream_reader r,
+                    asyncio::stream_writer w);
+  ~server_connection();
+  server_connection(const server_connection&) = delete;
+  server_connection& operator=(const server_connection&) = delete;
 
   asyncio::task<void> run();
 
@@ -39,8 +40,8 @@ class connection {
   asyncio::stream_writer& writer() noexcept { return writer_; }
 
   // The registry's links and the sweeper's view.
-  connection* prev = nullptr;
-  connection* next = nullptr;
+  server_connection* prev = nullptr;
+  server_connection* next = nullptr;
   phase state = phase::idle;
   asyncio::time_point deadline{};
 

@@ -58,7 +58,7 @@ asyncio::task<void> sweep_timeouts(std::weak_ptr<server_core> weak) {
   }
   tick = std::clamp<std::chrono::nanoseconds>(tick, std::chrono::milliseconds(1),
                                               std::chrono::seconds(1));
-  std::vector<connection*> expired;
+  std::vector<server_connection*> expired;
   for (;;) {
     co_await asyncio::sleep(tick);
     const auto held = weak.lock();  // held while walking the list, dropped while sleeping
@@ -66,12 +66,13 @@ asyncio::task<void> sweep_timeouts(std::weak_ptr<server_core> weak) {
     server_core& core = *held;
     const auto now = asyncio::event_loop::running().time();
     expired.clear();
-    for (connection* c = core.first; c; c = c->next) {
-      if (c->state != connection::phase::handling && c->deadline <= now) expired.push_back(c);
+    for (server_connection* c = core.first; c; c = c->next) {
+      if (c->state != server_connection::phase::handling && c->deadline <= now)
+        expired.push_back(c);
     }
     // Closing completes the connection's read as end of stream; its task then ends by itself.
     // A connection still closing a tick later (its peer reads nothing) is reset.
-    for (connection* c : expired) {
+    for (server_connection* c : expired) {
       if (c->writer().is_closing())
         c->writer().abort();
       else
@@ -81,8 +82,8 @@ asyncio::task<void> sweep_timeouts(std::weak_ptr<server_core> weak) {
 }
 
 void close_idle_connections(server_core& core) noexcept {
-  for (connection* c = core.first; c; c = c->next) {
-    if (c->state == connection::phase::idle || c->state == connection::phase::head) {
+  for (server_connection* c = core.first; c; c = c->next) {
+    if (c->state == server_connection::phase::idle || c->state == server_connection::phase::head) {
       c->writer().close();
     }
   }

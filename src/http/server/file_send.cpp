@@ -108,7 +108,7 @@ std::optional<byte_range> parse_range(std::string_view v, std::uint64_t size, bo
 
 }  // namespace
 
-asyncio::task<bool> connection::write_file(request& req, response& resp, bool keep) {
+asyncio::task<bool> server_connection::write_file(request& req, response& resp, bool keep) {
   const bool head_only = req.method() == "HEAD";
   fd_guard file{::open(resp.file_path().c_str(), O_RDONLY | O_CLOEXEC)};
   struct ::stat st {};

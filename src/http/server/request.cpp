@@ -19,7 +19,7 @@ bool match_info::contains(std::string_view name) const noexcept {
   return false;
 }
 
-request::request(detail::connection& c, detail::message_head& head) noexcept
+request::request(detail::server_connection& c, detail::message_head& head) noexcept
     : conn_(&c), head_(&head) {
   std::string_view t = head.target;
   // absolute-form ("http://host/path", proxies' form): the path starts after the authority

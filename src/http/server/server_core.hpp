@@ -11,7 +11,7 @@
 
 namespace braid::http::detail {
 
-class connection;
+class server_connection;
 
 struct server_core {
   application* app = nullptr;
@@ -19,7 +19,7 @@ struct server_core {
   parse_limits limits;
   asyncio::server server;
   server_stats stats;
-  connection* first = nullptr;  // open connections, newest first
+  server_connection* first = nullptr;  // open connections, newest first
   std::size_t open = 0;
   bool shutting_down = false;
   asyncio::task_handle<void> sweeper;
