@@ -10,6 +10,7 @@
 #include "../asyncio/net_test_support.hpp"
 #include "braid/http/json.hpp"
 #include "client_test_support.hpp"
+#include "deflate_for_tests.hpp"
 
 namespace braid::http {
 namespace {
@@ -131,17 +132,7 @@ TEST(ClientSession, ChunkedBodyAndIterChunked) {
 }
 
 std::string gzip(const std::string& data) {
-  z_stream z{};
-  deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(compressBound(static_cast<uLong>(data.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
+  return braid::http::test::compress(data, 15 + 16, 9);
 }
 
 TEST(ClientSession, GzipBodyIsDecoded) {

@@ -6,23 +6,12 @@
 #include <gtest/gtest.h>
 
 #include "braid/http/errors.hpp"
+#include "deflate_for_tests.hpp"
 
 namespace braid::http::detail {
 namespace {
 
-std::string compress(const std::string& data, int bits) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY);
-  std::string out(compressBound(static_cast<uLong>(data.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using braid::http::test::compress;
 
 std::string inflate_all(content_coding c, const std::string& in, std::size_t step) {
   inflater d(c, 0, 0);
